@@ -1,0 +1,74 @@
+# mnprof: build the tool, its test-bed tools and run the tests.
+#
+#   make              build/mnprof (+ build/mnprof-asan) and tools/mnload
+#   make unit         build and run the analysis-core unit tests (ASan, UBSan)
+#   make test         everything: unit tests, tool tests, VM tests (builds the
+#                     test kernel on first use, cached in /var/cache/mnprof)
+#   make kernel       build (or find cached) the test kernel and mnsim
+#   make checkpatch   kernel style checks of the patches and of mnsim
+#   make clean
+#
+# Variables: CC, CLANG, BPFTOOL, CFLAGS, O (build directory, default build).
+
+CC	?= gcc
+CLANG	?= $(shell command -v clang-19 || command -v clang)
+BPFTOOL	?= bpftool
+O	:= build
+CFLAGS	?= -O2 -g
+
+WARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wno-unused-parameter
+override CFLAGS += -std=gnu11 $(WARN) -Iinclude -Isrc -Isrc/core -Isrc/output -I$(O)
+SAN	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz
+
+CORE_SRCS	:= $(wildcard src/core/*.c)
+OUTPUT_SRCS	:= $(wildcard src/output/*.c)
+APP_SRCS	:= $(wildcard src/*.c)
+UNIT_SRCS	:= $(wildcard tests/unit/*.c)
+HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
+BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
+
+.PHONY: all unit test kernel checkpatch clean tools
+
+all: $(O)/mnprof $(O)/mnprof-asan tools
+
+$(O):
+	mkdir -p $@
+
+$(O)/mnprof.bpf.o: bpf/mnprof.bpf.c $(BPF_HDRS) | $(O)
+	$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+		-Iinclude -Ibpf -c $< -o $@
+
+$(O)/mnprof.skel.h: $(O)/mnprof.bpf.o
+	$(BPFTOOL) gen skeleton $< name mnprof_bpf > $@
+
+$(O)/mnprof: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.skel.h
+	$(CC) $(CFLAGS) -o $@ $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(LIBS)
+
+$(O)/mnprof-asan: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.skel.h
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(LIBS)
+
+# The analysis core is tested on its own: no libbpf, no kernel.
+$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(wildcard tests/unit/*.h) | $(O)
+	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS)
+
+unit: $(O)/unit-tests
+	$(O)/unit-tests
+
+tools:
+	$(MAKE) -C tools/mnload
+
+kernel:
+	tools/vmtest/build-kernel
+
+test: all
+	tests/run
+
+checkpatch:
+	tests/checkpatch.sh
+
+clean:
+	rm -rf $(O)
+	$(MAKE) -C tools/mnload clean
+	-$(MAKE) -C tools/mnsim clean

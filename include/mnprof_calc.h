@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mnprof arithmetic shared by the BPF programs and the analysis core.
+ *
+ * The live summary is computed in the kernel by the BPF programs; the
+ * offline report recomputes it from recorded events in user space. Both
+ * include this file, so the same events give the same figures, to the
+ * nanosecond. Keep it free of loops and of anything the BPF verifier or a
+ * hosted C compiler would not both accept.
+ *
+ * The estimator (see also README.md, "How the overlap gain is estimated"):
+ *
+ * For one callback, with pass 1 running [b1, e1], pass 2 (if any) running
+ * [b2, e2], and a completion source reporting the device work submitted at
+ * sub and completed at done:
+ *
+ *   pass1 = e1 - b1, pass2 = e2 - b2, gap = b2 - e1
+ *   device latency = done - sub (exact; sub defaults to e1 when the source
+ *   reports no submit), else an upper bound: e2 - e1 with a second pass,
+ *   pass1 without one
+ *   serial contribution, what the callback would cost if it submitted and
+ *   waited in one pass:
+ *     with a second pass and a completion:
+ *       pass1 + max(0, done - e1) + (e2 - max(b2, done))
+ *       i.e. its own first pass, the device time still outstanding when it
+ *       returned, and the part of pass 2 that was not waiting for the device
+ *     with a second pass and no completion source (upper bound):
+ *       pass1 + (e2 - e1)
+ *     without a second pass: pass1 (any wait already happened inside it)
+ *
+ * For one invalidation (walk) with wall time W = end - begin:
+ *   serial = W - sum(pass1 + pass2) + sum(contribution)
+ * i.e. the walk's own overhead plus every callback at its serial cost, so a
+ * walk of single-pass callbacks has serial == wall and a gain of exactly 1.
+ * overlap gain = serial / wall, time saved = serial - wall.
+ */
+#ifndef MNPROF_CALC_H
+#define MNPROF_CALC_H
+
+#include "mnprof_abi.h"
+
+#ifdef __bpf__
+#define MN_INLINE static __always_inline
+#else
+#define MN_INLINE static inline
+#endif
+
+/* Histogram units, as nanoseconds per unit. */
+#define MN_UNIT_US		1000ULL
+#define MN_UNIT_MS		1000000ULL
+
+MN_INLINE __u64 mn_sub_sat(__u64 a, __u64 b)
+{
+	return a > b ? a - b : 0;
+}
+
+MN_INLINE __u64 mn_max64(__u64 a, __u64 b)
+{
+	return a > b ? a : b;
+}
+
+/* floor(log2(v)) for v >= 1, 0 for v == 0, capped at MN_HIST_SLOTS - 1. */
+MN_INLINE __u32 mn_hist_slot(__u64 v)
+{
+	__u32 r = 0, s;
+
+	s = (v > 0xffffffffULL) << 5;
+	v >>= s;
+	r |= s;
+	s = (v > 0xffffULL) << 4;
+	v >>= s;
+	r |= s;
+	s = (v > 0xffULL) << 3;
+	v >>= s;
+	r |= s;
+	s = (v > 0xfULL) << 2;
+	v >>= s;
+	r |= s;
+	s = (v > 0x3ULL) << 1;
+	v >>= s;
+	r |= s;
+	r |= (__u32)(v >> 1);
+	return r < MN_HIST_SLOTS ? r : MN_HIST_SLOTS - 1;
+}
+
+/* Histogram slot of a duration in ns, for a unit in ns (MN_UNIT_*). */
+MN_INLINE __u32 mn_hist_slot_ns(__u64 ns, __u64 unit_ns)
+{
+	return mn_hist_slot(unit_ns ? ns / unit_ns : ns);
+}
+
+/* Notifier event type as a key index. */
+MN_INLINE __u32 mn_event_idx(__u32 event)
+{
+	return event < MN_EVENT_MAX ? event : MN_EVENT_MAX;
+}
+
+/**
+ * struct mn_cb_times - what is known of one callback, ns timestamps
+ * @b1: pass-1 begin
+ * @e1: pass-1 end
+ * @b2: pass-2 begin (valid with @has_pass2)
+ * @e2: pass-2 end (valid with @has_pass2)
+ * @sub: earliest submit of a completion source (valid with @has_sub)
+ * @done: latest completion of a completion source (valid with @has_done)
+ */
+struct mn_cb_times {
+	__u64 b1;
+	__u64 e1;
+	__u64 b2;
+	__u64 e2;
+	__u64 sub;
+	__u64 done;
+	__u8 has_pass2;
+	__u8 has_sub;
+	__u8 has_done;
+	__u8 pad[5];
+};
+
+/**
+ * struct mn_cb_figures - figures derived from struct mn_cb_times
+ * @pass1: pass-1 duration
+ * @pass2: pass-2 duration (0 without a second pass)
+ * @gap: end of pass 1 to begin of pass 2 (0 without a second pass)
+ * @devlat: device latency, exact with @devlat_exact, else an upper bound
+ * @contrib: the callback's contribution to the serial estimate
+ * @cb_time: time the walk spent inside this callback (pass1 + pass2)
+ * @has_pass2: there was a second pass
+ * @devlat_exact: @devlat comes from a completion source
+ * @bound: @contrib is an upper bound (second pass, no completion source)
+ */
+struct mn_cb_figures {
+	__u64 pass1;
+	__u64 pass2;
+	__u64 gap;
+	__u64 devlat;
+	__u64 contrib;
+	__u64 cb_time;
+	__u8 has_pass2;
+	__u8 devlat_exact;
+	__u8 bound;
+	__u8 pad[5];
+};
+
+MN_INLINE void mn_cb_compute(const struct mn_cb_times *t,
+			     struct mn_cb_figures *f)
+{
+	__u64 submit;
+
+	f->pass1 = mn_sub_sat(t->e1, t->b1);
+	f->pass2 = 0;
+	f->gap = 0;
+	f->has_pass2 = t->has_pass2 ? 1 : 0;
+	f->devlat_exact = 0;
+	f->bound = 0;
+	if (t->has_pass2) {
+		f->pass2 = mn_sub_sat(t->e2, t->b2);
+		f->gap = mn_sub_sat(t->b2, t->e1);
+	}
+	f->cb_time = f->pass1 + f->pass2;
+
+	if (t->has_done) {
+		submit = t->has_sub ? t->sub : t->e1;
+		f->devlat = mn_sub_sat(t->done, submit);
+		f->devlat_exact = 1;
+		if (t->has_pass2)
+			f->contrib = f->pass1 + mn_sub_sat(t->done, t->e1) +
+				     mn_sub_sat(t->e2, mn_max64(t->b2, t->done));
+		else
+			f->contrib = f->pass1;
+	} else if (t->has_pass2) {
+		f->devlat = mn_sub_sat(t->e2, t->e1);
+		f->contrib = f->pass1 + f->devlat;
+		f->bound = 1;
+	} else {
+		f->devlat = f->pass1;
+		f->contrib = f->pass1;
+	}
+}
+
+/* Serial estimate of a walk: see the comment at the top. */
+MN_INLINE __u64 mn_walk_serial(__u64 wall, __u64 cb_time_sum,
+			       __u64 contrib_sum)
+{
+	return mn_sub_sat(wall, cb_time_sum) + contrib_sum;
+}
+
+#endif /* MNPROF_CALC_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The summary: what mnprof knows at the end of (or during) a run, in one
+ * place, whichever way it was obtained. The live path fills it from the
+ * BPF maps (src/loader.c); the offline path recomputes it from recorded
+ * events (src/core/analyzer.c). Output formats (src/output/) only ever
+ * print a summary, so a live run and the report of its recording print the
+ * same thing.
+ *
+ * Plain C, no libbpf.
+ */
+#ifndef MNPROF_SUMMARY_H
+#define MNPROF_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mnprof_abi.h"
+
+#define MN_DRIVER_NAME_LEN	64
+
+/**
+ * struct mn_device - a device of the summary
+ * @key: identity (struct mn_dev_key)
+ * @name: display name: "mnsim2", "hmm_dmirror0", a PCI name, or
+ *	"<driver>#<n>" for unknown drivers
+ * @driver: the ops symbol ("mnsim_two_pass_ops"), or "0x..." if unknown
+ * @info: callback counts (struct mn_dev_info; its name field is unused)
+ * @has_completion: a completion source reported work for this device, so
+ *	its device latency is exact
+ */
+struct mn_device {
+	struct mn_dev_key key;
+	char name[MN_DEV_NAME_LEN];
+	char driver[MN_DRIVER_NAME_LEN];
+	struct mn_dev_info info;
+	bool has_completion;
+};
+
+struct mn_hist_entry {
+	struct mn_hist_key key;
+	struct mn_hist hist;
+};
+
+struct mn_inv_entry {
+	struct mn_inv_key key;
+	struct mn_inv_stats stats;
+};
+
+/**
+ * struct mn_summary - aggregate figures of a run
+ * @unit_ns: histogram unit (MN_UNIT_US or MN_UNIT_MS)
+ * @duration_ns: how long the run observed the system
+ * @hists: histograms, @nr_hists of them
+ * @invs: per-process, per-event invalidation statistics, @nr_invs
+ * @devs: devices, @nr_devs
+ * @counters: enum mn_counter values
+ */
+struct mn_summary {
+	uint64_t unit_ns;
+	uint64_t duration_ns;
+	struct mn_hist_entry *hists;
+	size_t nr_hists, cap_hists;
+	struct mn_inv_entry *invs;
+	size_t nr_invs, cap_invs;
+	struct mn_device *devs;
+	size_t nr_devs, cap_devs;
+	uint64_t counters[MN_C_NR];
+};
+
+void mn_summary_init(struct mn_summary *s, uint64_t unit_ns);
+void mn_summary_free(struct mn_summary *s);
+/* Empty the tables (keeps unit and allocations). */
+void mn_summary_reset(struct mn_summary *s);
+
+/*
+ * Find or add an entry; the new entry is zeroed (a new device gets a
+ * default name from mn_device_default_name()). NULL only when out of
+ * memory.
+ */
+struct mn_hist *mn_summary_hist(struct mn_summary *s,
+				const struct mn_hist_key *key);
+struct mn_inv_stats *mn_summary_inv(struct mn_summary *s,
+				    const struct mn_inv_key *key);
+struct mn_device *mn_summary_dev(struct mn_summary *s,
+				 const struct mn_dev_key *key);
+/* Lookup only; NULL if absent. */
+const struct mn_hist *mn_summary_find_hist(const struct mn_summary *s,
+					   const struct mn_hist_key *key);
+struct mn_device *mn_summary_find_dev(const struct mn_summary *s,
+				      const struct mn_dev_key *key);
+
+/* Sort devices by (kind, name with numbers in numeric order), histograms
+ * and invalidation stats by their keys, for stable output. */
+void mn_summary_sort(struct mn_summary *s);
+
+/* "mnsim<id>", "hmm_dmirror<id>", "xe<id>", "<driver>#<id>". */
+void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
+			    char *buf, size_t len);
+
+/* Names of notifier events ("unmap", "clear", ...; "event<N>" beyond). */
+const char *mn_event_name(unsigned int event);
+const char *mn_metric_name(enum mn_metric m);
+const char *mn_counter_name(enum mn_counter c);
+const char *mn_dev_kind_name(enum mn_dev_kind k);
+
+#endif /* MNPROF_SUMMARY_H */
