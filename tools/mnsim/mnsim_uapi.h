@@ -36,6 +36,7 @@
  *	the flush without sleeping, then asks for a second pass (misbehaving).
  * @MNSIM_MODE_INLINE: invalidate_start waits and returns no finish object
  *	(the legitimate fallback a two-pass driver may take).
+ * @MNSIM_MODE_NR: number of modes, not a mode
  */
 enum mnsim_mode {
 	MNSIM_MODE_TWO_PASS = 0,
@@ -77,6 +78,7 @@ struct mnsim_mirror_range {
 /**
  * struct mnsim_dev_stats - argument of MNSIM_IOC_DEV_STATS
  * @id: in: a device id returned by MNSIM_IOC_ADD_DEVICE on this file
+ * @pad: ignored on input, 0 on output
  * @flushes: flushes completed
  * @latency_ns_sum: sum of measured submit-to-completion times
  * @latency_ns_max: longest measured submit-to-completion time

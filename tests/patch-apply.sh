@@ -1,0 +1,51 @@
+#!/bin/bash
+# The patches apply to a fresh Debian 6.12.117 tree, in order, and the
+# result builds: the patched mm/mmu_notifier.c (with the tracepoint header)
+# compiles in the fresh tree with the test kernel's configuration, and the
+# cached test kernel was built from exactly this patched source and
+# carries the tracepoints.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib.sh"
+. "$top/tools/vmtest/lib.sh"
+
+kdir=$("$top/tools/vmtest/build-kernel" --print-dir) || {
+	t_fail "test kernel not built (run make kernel)"
+	t_done
+	exit
+}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mnprof-patch.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+tar -xf "$MN_KSRC_TARBALL" -C "$tmp" --strip-components=1
+t_eq "fresh tree is 6.12.117" \
+	"$(make -s -C "$tmp" kernelversion 2>/dev/null)" "6.12.117"
+
+while read -r p; do
+	name=${p#"$top"/kernel-patch/}
+	if git -C "$tmp" apply --check "$p" 2>"$tmp.err" &&
+	   git -C "$tmp" apply "$p" 2>>"$tmp.err"; then
+		t_ok "$name applies"
+	else
+		t_fail "$name applies"
+		t_diag <"$tmp.err"
+	fi
+done < <(mn_patches)
+rm -f "$tmp.err"
+
+for f in mm/mmu_notifier.c include/linux/mmu_notifier.h \
+	 include/trace/events/mmu_notifier.h; do
+	t_check "cached kernel built from the same $f" \
+		cmp -s "$tmp/$f" "$kdir/src/$f"
+done
+
+t_check "the patched mm/mmu_notifier.o builds in the fresh tree" \
+	sh -c "cp '$kdir/config' '$tmp/.config' &&
+	       make -s -C '$tmp' olddefconfig >/dev/null &&
+	       make -s -C '$tmp' -j$(nproc) mm/mmu_notifier.o >'$tmp/build.log' 2>&1 ||
+	       { tail -n 20 '$tmp/build.log' >&2; false; }"
+for tp in walk_begin walk_end invalidate_begin invalidate_end finish_begin finish_end; do
+	t_check "test kernel has tracepoint mmu_interval_$tp" \
+		grep -q " __tracepoint_mmu_interval_$tp\$" "$kdir/build/System.map"
+done
+t_done

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mnsim: simulated multi-GPU driver for the mnprof test bed.
+ *
+ * Types shared by the driver and its trace events. struct mnsim_device and
+ * struct mnsim_mirror are read by mnprof's BPF programs through the module
+ * BTF (CO-RE): keep the names, and the types of the documented members,
+ * stable.
+ */
+#ifndef _MNSIM_H
+#define _MNSIM_H
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/mmu_notifier.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "mnsim_uapi.h"
+
+/* Flushes a device can have in flight with a second pass pending. */
+#define MNSIM_FLUSH_SLOTS	16
+
+struct mnsim_device;
+
+/**
+ * struct mnsim_flush - one simulated TLB flush of one device
+ * @finish: second-pass object handed to the core by ->invalidate_start();
+ *	first member, so the finish pointer in the mmu_notifier trace events
+ *	equals the flush pointer in the mnsim trace events
+ * @timer: fires when the simulated flush completes
+ * @done: completed by @timer's callback
+ * @dev: the device the flush runs on
+ * @seq: per-device flush sequence number, from 1
+ * @target_ns: simulated latency drawn at submission (latency + jitter)
+ * @submit_ts: ktime_get() at submission, in the submitting task
+ * @done_ts: ktime_get() at completion, in the timer callback
+ * @slot: index in &mnsim_device.flush, or -1 for an on-stack flush
+ *
+ * A flush in the device pool is owned by whoever set its bit in
+ * &mnsim_device.slot_map, from submission until the waiter has seen @done
+ * and released the slot.
+ */
+struct mnsim_flush {
+	struct mmu_interval_notifier_finish finish;
+	struct hrtimer timer;
+	struct completion done;
+	struct mnsim_device *dev;
+	u64 seq;
+	u64 target_ns;
+	ktime_t submit_ts;
+	ktime_t done_ts;
+	int slot;
+};
+
+/**
+ * struct mnsim_device - one simulated GPU
+ * @id: device id, unique among live devices (lowest free id first)
+ * @name: "mnsim<id>"
+ * @latency_us: flush latency in microseconds
+ * @jitter_us: extra latency, uniformly drawn from 0..@jitter_us per flush
+ * @mode: an enum mnsim_mode
+ * @lock: the driver's "user lock": serialises mmu_interval_set_seq() in the
+ *	first-pass callbacks against readers of the notifier sequence
+ * @flush_seq: last flush sequence number handed out
+ * @slot_map: bitmap of the busy entries of @flush, claimed lock-free
+ * @flushes: flushes completed
+ * @latency_ns_sum: sum of measured submit-to-completion times
+ * @latency_ns_max: longest measured submit-to-completion time
+ * @refused: invalidations refused because the range was not blockable
+ * @inline_fallbacks: invalidations that ran inline because no flush slot
+ *	was free
+ * @flush: the flush slot pool; no allocation happens in notifier context
+ *
+ * @id, @name, @latency_us, @jitter_us and @mode are read by mnprof through
+ * the module BTF.
+ */
+struct mnsim_device {
+	int id;
+	char name[16];
+	u32 latency_us;
+	u32 jitter_us;
+	u32 mode;
+	spinlock_t lock; /* user lock, see mmu_interval_set_seq() */
+	atomic64_t flush_seq;
+	unsigned long slot_map;
+	atomic64_t flushes;
+	atomic64_t latency_ns_sum;
+	atomic64_t latency_ns_max;
+	atomic64_t refused;
+	atomic64_t inline_fallbacks;
+	struct mnsim_flush flush[MNSIM_FLUSH_SLOTS];
+};
+
+/**
+ * struct mnsim_mirror - one device's subscription to one mirrored range
+ * @notifier: the interval notifier; first member, so that the subscription
+ *	pointer the core hands out is also the mirror pointer
+ * @dev: the device that mirrors the range
+ * @node: entry on the file's list of mirrors
+ *
+ * @notifier and @dev are read by mnprof through the module BTF.
+ */
+struct mnsim_mirror {
+	struct mmu_interval_notifier notifier;
+	struct mnsim_device *dev;
+	struct list_head node;
+};
+
+#endif /* _MNSIM_H */
