@@ -4,6 +4,7 @@
 #   make unit         build and run the analysis-core unit tests (ASan, UBSan)
 #   make test         everything: unit tests, tool tests, VM tests (builds the
 #                     test kernel on first use, cached in /var/cache/mnprof)
+#   make demo         the demo in the test VM (see README.md)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
 #   make clean
@@ -29,9 +30,9 @@ UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test kernel checkpatch clean tools
+.PHONY: all unit test demo kernel checkpatch clean tools
 
-all: $(O)/mnprof $(O)/mnprof-asan tools
+all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
 
 $(O):
 	mkdir -p $@
@@ -53,6 +54,10 @@ $(O)/mnprof-asan: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.sk
 $(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(wildcard tests/unit/*.h) | $(O)
 	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS)
 
+# Test helper: makes lib/test_hmm a subscriber and triggers invalidations.
+$(O)/hmm_touch: tests/vm/hmm_touch.c | $(O)
+	$(CC) $(CFLAGS) -o $@ $<
+
 unit: $(O)/unit-tests
 	$(O)/unit-tests
 
@@ -64,6 +69,9 @@ kernel:
 
 test: all
 	tests/run
+
+demo: all
+	tools/demo
 
 checkpatch:
 	tests/checkpatch.sh
