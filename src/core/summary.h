@@ -98,6 +98,13 @@ void mn_summary_sort(struct mn_summary *s);
 /* "mnsim<id>", "hmm_dmirror<id>", "xe<id>", "<driver>#<id>". */
 void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 			    char *buf, size_t len);
+/*
+ * Name a device: @driver (NULL or "": keep the current one, or "0x<ops>"
+ * if it has none) and @name (NULL or "": the default name from its key and
+ * driver). Both are truncated to fit and always NUL-terminated.
+ */
+void mn_device_set_names(struct mn_device *d, const char *driver,
+			 const char *name);
 
 /* Names of notifier events ("unmap", "clear", ...; "event<N>" beyond). */
 const char *mn_event_name(unsigned int event);

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The summary tables; see summary.h. Growable arrays with linear lookup:
+ * a summary holds at most a few hundred histograms (devices x metrics x
+ * events) and is looked up by the live side once per map entry. The
+ * analyzer, which looks up per callback, keeps its own index in front of
+ * it (analyzer.c).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "summary.h"
+
+void mn_summary_init(struct mn_summary *s, uint64_t unit_ns)
+{
+	memset(s, 0, sizeof(*s));
+	s->unit_ns = unit_ns;
+}
+
+void mn_summary_free(struct mn_summary *s)
+{
+	free(s->hists);
+	free(s->invs);
+	free(s->devs);
+	mn_summary_init(s, s->unit_ns);
+}
+
+void mn_summary_reset(struct mn_summary *s)
+{
+	s->duration_ns = 0;
+	s->nr_hists = 0;
+	s->nr_invs = 0;
+	s->nr_devs = 0;
+	memset(s->counters, 0, sizeof(s->counters));
+}
+
+/*
+ * Make room for one more element of size @size in *@arr (length @nr,
+ * capacity *@cap). Doubling; 0 or -1 when out of memory.
+ */
+static int reserve(void **arr, size_t nr, size_t *cap, size_t size)
+{
+	size_t ncap;
+	void *n;
+
+	if (nr < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / size)
+		return -1;
+	n = realloc(*arr, ncap * size);
+	if (!n)
+		return -1;
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
+
+static bool dev_key_eq(const struct mn_dev_key *a, const struct mn_dev_key *b)
+{
+	return a->ops == b->ops && a->kind == b->kind && a->id == b->id;
+}
+
+static bool hist_key_eq(const struct mn_hist_key *a,
+			const struct mn_hist_key *b)
+{
+	return dev_key_eq(&a->dev, &b->dev) && a->metric == b->metric &&
+	       a->event == b->event;
+}
+
+static ssize_t hist_index(const struct mn_summary *s,
+			  const struct mn_hist_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_hists; i++) {
+		if (hist_key_eq(&s->hists[i].key, key))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+const struct mn_hist *mn_summary_find_hist(const struct mn_summary *s,
+					   const struct mn_hist_key *key)
+{
+	ssize_t i = hist_index(s, key);
+
+	return i < 0 ? NULL : &s->hists[i].hist;
+}
+
+struct mn_hist *mn_summary_hist(struct mn_summary *s,
+				const struct mn_hist_key *key)
+{
+	struct mn_hist_entry *e;
+	ssize_t i = hist_index(s, key);
+
+	if (i >= 0)
+		return &s->hists[i].hist;
+	if (reserve((void **)&s->hists, s->nr_hists, &s->cap_hists,
+		    sizeof(*s->hists)))
+		return NULL;
+	e = &s->hists[s->nr_hists++];
+	memset(e, 0, sizeof(*e));
+	e->key = *key;
+	return &e->hist;
+}
+
+struct mn_inv_stats *mn_summary_inv(struct mn_summary *s,
+				    const struct mn_inv_key *key)
+{
+	struct mn_inv_entry *e;
+	size_t i;
+
+	for (i = 0; i < s->nr_invs; i++) {
+		if (s->invs[i].key.tgid == key->tgid &&
+		    s->invs[i].key.event == key->event)
+			return &s->invs[i].stats;
+	}
+	if (reserve((void **)&s->invs, s->nr_invs, &s->cap_invs,
+		    sizeof(*s->invs)))
+		return NULL;
+	e = &s->invs[s->nr_invs++];
+	memset(e, 0, sizeof(*e));
+	e->key = *key;
+	return &e->stats;
+}
+
+struct mn_device *mn_summary_find_dev(const struct mn_summary *s,
+				      const struct mn_dev_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_devs; i++) {
+		if (dev_key_eq(&s->devs[i].key, key))
+			return &s->devs[i];
+	}
+	return NULL;
+}
+
+struct mn_device *mn_summary_dev(struct mn_summary *s,
+				 const struct mn_dev_key *key)
+{
+	struct mn_device *d = mn_summary_find_dev(s, key);
+
+	if (d)
+		return d;
+	if (reserve((void **)&s->devs, s->nr_devs, &s->cap_devs,
+		    sizeof(*s->devs)))
+		return NULL;
+	d = &s->devs[s->nr_devs++];
+	memset(d, 0, sizeof(*d));
+	d->key = *key;
+	mn_device_set_names(d, NULL, NULL);
+	return d;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src);
+}
+
+void mn_device_set_names(struct mn_device *d, const char *driver,
+			 const char *name)
+{
+	if (driver && *driver)
+		copy_str(d->driver, sizeof(d->driver), driver);
+	else if (!d->driver[0])
+		snprintf(d->driver, sizeof(d->driver), "0x%" PRIx64,
+			 (uint64_t)d->key.ops);
+	if (name && *name)
+		copy_str(d->name, sizeof(d->name), name);
+	else
+		mn_device_default_name(&d->key, d->driver, d->name,
+				       sizeof(d->name));
+}
+
+void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
+			    char *buf, size_t len)
+{
+	char hex[24];
+
+	if (!len)
+		return;
+	switch (key->kind) {
+	case MN_DEV_MNSIM:
+		snprintf(buf, len, "mnsim%u", key->id);
+		return;
+	case MN_DEV_HMM:
+		snprintf(buf, len, "hmm_dmirror%u", key->id);
+		return;
+	case MN_DEV_XE:
+		snprintf(buf, len, "xe%u", key->id);
+		return;
+	default:
+		break;
+	}
+	if (!driver || !*driver) {
+		snprintf(hex, sizeof(hex), "0x%" PRIx64, (uint64_t)key->ops);
+		driver = hex;
+	}
+	/* Truncate the driver, never the number that tells devices apart. */
+	snprintf(buf, len, "%.*s#%u", (int)(len > 12 ? len - 12 : 0), driver,
+		 key->id);
+}
+
+/* --- sorting ---------------------------------------------------------- */
+
+/*
+ * strcmp, but runs of digits compare as numbers, so "mnsim10" sorts after
+ * "mnsim9" and "hmm_dmirror1" before "hmm_dmirror10".
+ */
+static int natural_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+			const char *ea, *eb;
+			size_t la, lb;
+			int c;
+
+			while (*a == '0' && a[1] >= '0' && a[1] <= '9')
+				a++;
+			while (*b == '0' && b[1] >= '0' && b[1] <= '9')
+				b++;
+			for (ea = a; *ea >= '0' && *ea <= '9'; ea++)
+				;
+			for (eb = b; *eb >= '0' && *eb <= '9'; eb++)
+				;
+			la = (size_t)(ea - a);
+			lb = (size_t)(eb - b);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			c = memcmp(a, b, la);
+			if (c)
+				return c;
+			a = ea;
+			b = eb;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+#define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
+
+static int dev_key_cmp(const struct mn_dev_key *a, const struct mn_dev_key *b)
+{
+	CMP(a->kind, b->kind);
+	CMP(a->id, b->id);
+	CMP(a->ops, b->ops);
+	return 0;
+}
+
+static int dev_cmp(const void *pa, const void *pb)
+{
+	const struct mn_device *a = pa, *b = pb;
+	char na[MN_DEV_NAME_LEN + 1], nb[MN_DEV_NAME_LEN + 1];
+	int c;
+
+	CMP(a->key.kind, b->key.kind);
+	/* Names need not be NUL-terminated (copied from a BPF map). */
+	memcpy(na, a->name, MN_DEV_NAME_LEN);
+	memcpy(nb, b->name, MN_DEV_NAME_LEN);
+	na[MN_DEV_NAME_LEN] = nb[MN_DEV_NAME_LEN] = '\0';
+	c = natural_cmp(na, nb);
+	if (c)
+		return c;
+	return dev_key_cmp(&a->key, &b->key);
+}
+
+static int hist_cmp(const void *pa, const void *pb)
+{
+	const struct mn_hist_entry *a = pa, *b = pb;
+	int c = dev_key_cmp(&a->key.dev, &b->key.dev);
+
+	if (c)
+		return c;
+	CMP(a->key.metric, b->key.metric);
+	CMP(a->key.event, b->key.event);
+	return 0;
+}
+
+static int inv_cmp(const void *pa, const void *pb)
+{
+	const struct mn_inv_entry *a = pa, *b = pb;
+
+	CMP(a->key.tgid, b->key.tgid);
+	CMP(a->key.event, b->key.event);
+	return 0;
+}
+
+void mn_summary_sort(struct mn_summary *s)
+{
+	/* Keys are unique, so qsort's instability does not matter. */
+	if (s->nr_devs)
+		qsort(s->devs, s->nr_devs, sizeof(*s->devs), dev_cmp);
+	if (s->nr_hists)
+		qsort(s->hists, s->nr_hists, sizeof(*s->hists), hist_cmp);
+	if (s->nr_invs)
+		qsort(s->invs, s->nr_invs, sizeof(*s->invs), inv_cmp);
+}
+
+/* --- names ------------------------------------------------------------ */
+
+static const char *const event_names[MN_EVENT_MAX + 1] = {
+	/* enum mmu_notifier_event, include/linux/mmu_notifier.h */
+	"unmap", "clear", "protection_vma", "protection_page",
+	"soft_dirty", "release", "migrate", "exclusive",
+	"event8", "event9", "event10", "event11", "event12", "event13",
+	"event14",
+	/* mn_event_idx() folds every later event into this one */
+	"event15+",
+};
+
+const char *mn_event_name(unsigned int event)
+{
+	return event_names[event < MN_EVENT_MAX ? event : MN_EVENT_MAX];
+}
+
+const char *mn_metric_name(enum mn_metric m)
+{
+	static const char *const names[MN_M_NR] = {
+		[MN_M_PASS1] = "pass1",
+		[MN_M_PASS2] = "pass2",
+		[MN_M_GAP] = "gap",
+		[MN_M_DEVLAT] = "device_latency",
+		[MN_M_DEVLAT_BOUND] = "device_latency_bound",
+		[MN_M_WALL] = "wall",
+		[MN_M_SERIAL] = "serial",
+	};
+
+	return (unsigned int)m < MN_M_NR ? names[m] : "unknown";
+}
+
+const char *mn_counter_name(enum mn_counter c)
+{
+	static const char *const names[MN_C_NR] = {
+		[MN_C_WALKS] = "walks",
+		[MN_C_EMPTY_WALKS] = "empty_walks",
+		[MN_C_RB_EVENTS] = "rb_events",
+		[MN_C_RB_DROPPED] = "rb_dropped",
+		[MN_C_NO_TASK_STATE] = "no_task_state",
+		[MN_C_WALK_NESTED] = "walk_nested",
+		[MN_C_UNMATCHED_WALK_END] = "unmatched_walk_end",
+		[MN_C_UNMATCHED_P1] = "unmatched_p1",
+		[MN_C_UNMATCHED_P2] = "unmatched_p2",
+		[MN_C_PENDING_FULL] = "pending_full",
+		[MN_C_SUBMIT_OUTSIDE] = "submit_outside",
+		[MN_C_DONE_UNMATCHED] = "done_unmatched",
+		[MN_C_COOKIE_FULL] = "cookie_full",
+		[MN_C_STACK_FAILED] = "stack_failed",
+		[MN_C_HIST_FULL] = "hist_full",
+		[MN_C_DEV_FULL] = "dev_full",
+	};
+
+	return (unsigned int)c < MN_C_NR ? names[c] : "unknown";
+}
+
+const char *mn_dev_kind_name(enum mn_dev_kind k)
+{
+	static const char *const names[MN_DEV_KIND_NR] = {
+		[MN_DEV_OTHER] = "other",
+		[MN_DEV_MNSIM] = "mnsim",
+		[MN_DEV_HMM] = "hmm",
+		[MN_DEV_XE] = "xe",
+	};
+
+	return (unsigned int)k < MN_DEV_KIND_NR ? names[k] : "unknown";
+}
