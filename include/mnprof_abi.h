@@ -137,7 +137,12 @@ struct mn_dev_key {
  * @cpu: CPU the event was taken on
  * @event: enum mmu_notifier_event of the range (WALK_*, P1_*)
  * @flags: MN_F_*
- * @comm: current task's comm
+ * @comm: current task's comm (for MN_EV_WAKE: of the task switched in;
+ *	for MN_EV_DONE: of whatever task the completion interrupted)
+ * @pad: zero
+ *
+ * SUBMIT, DONE, SLEEP and WAKE also carry sub, dev and MN_F_TWO_PASS of
+ * the callback they belong to, when the BPF side knows it.
  */
 struct mn_event {
 	__u64 ts;
@@ -157,6 +162,7 @@ struct mn_event {
 	__u8 event;
 	__u8 flags;
 	char comm[MN_COMM_LEN];
+	__u32 pad;
 };
 
 /*
@@ -275,7 +281,7 @@ struct mn_dev_info {
  * reported at exit, none may be silently lost
  */
 enum mn_counter {
-	MN_C_WALKS = 0,			/* walks seen (after the PID filter) */
+	MN_C_WALKS = 0,			/* walks traced (after the PID filter) */
 	MN_C_EMPTY_WALKS = 1,		/* walks without any callback */
 	MN_C_RB_EVENTS = 2,		/* events written to the ring buffer */
 	MN_C_RB_DROPPED = 3,		/* events lost: ring buffer full */
@@ -284,7 +290,7 @@ enum mn_counter {
 	MN_C_UNMATCHED_WALK_END = 6,	/* walk end without its begin */
 	MN_C_UNMATCHED_P1 = 7,		/* pass-1 event outside a traced walk */
 	MN_C_UNMATCHED_P2 = 8,		/* pass-2 event for an unknown finish */
-	MN_C_PENDING_FULL = 9,		/* pending-finish table full */
+	MN_C_PENDING_FULL = 9,		/* pending-finish or callback table full */
 	MN_C_SUBMIT_OUTSIDE = 10,	/* completion source submit outside a callback */
 	MN_C_DONE_UNMATCHED = 11,	/* completion without a traced submit */
 	MN_C_COOKIE_FULL = 12,		/* completion cookie table full */

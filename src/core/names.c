@@ -60,7 +60,9 @@ int mn_names_set_ops(struct mn_names *n, uint64_t ops, uint32_t kind,
 		o->ops = ops;
 	}
 	o->kind = kind;
-	snprintf(o->symbol, sizeof(o->symbol), "%s", symbol ? symbol : "");
+	/* Bounded reads: names may come from fixed, unterminated fields. */
+	snprintf(o->symbol, sizeof(o->symbol), "%.*s",
+		 (int)sizeof(o->symbol) - 1, symbol ? symbol : "");
 	return 0;
 }
 
@@ -92,10 +94,13 @@ int mn_names_set_dev(struct mn_names *n, const struct mn_dev_key *key,
 		memset(d, 0, sizeof(*d));
 		d->key = *key;
 	}
+	/* Bounded reads: @name may be a BPF map's unterminated field. */
 	if (name && *name)
-		snprintf(d->name, sizeof(d->name), "%s", name);
+		snprintf(d->name, sizeof(d->name), "%.*s",
+			 (int)sizeof(d->name) - 1, name);
 	if (driver && *driver)
-		snprintf(d->driver, sizeof(d->driver), "%s", driver);
+		snprintf(d->driver, sizeof(d->driver), "%.*s",
+			 (int)sizeof(d->driver) - 1, driver);
 	return 0;
 }
 

@@ -157,9 +157,11 @@ struct mn_device *mn_summary_dev(struct mn_summary *s,
 	return d;
 }
 
+/* Reads at most len - 1 bytes of @src: it may be a fixed-size field
+ * without a terminating NUL (a name copied from a BPF map). */
 static void copy_str(char *dst, size_t len, const char *src)
 {
-	snprintf(dst, len, "%s", src);
+	snprintf(dst, len, "%.*s", (int)len - 1, src);
 }
 
 void mn_device_set_names(struct mn_device *d, const char *driver,
@@ -206,13 +208,13 @@ void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 		 key->id);
 }
 
-/* --- sorting ---------------------------------------------------------- */
+/* --- sorting -------------------------------------------------------------- */
 
 /*
  * strcmp, but runs of digits compare as numbers, so "mnsim10" sorts after
  * "mnsim9" and "hmm_dmirror1" before "hmm_dmirror10".
  */
-static int natural_cmp(const char *a, const char *b)
+int mn_name_cmp(const char *a, const char *b)
 {
 	while (*a && *b) {
 		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
@@ -268,7 +270,7 @@ static int dev_cmp(const void *pa, const void *pb)
 	memcpy(na, a->name, MN_DEV_NAME_LEN);
 	memcpy(nb, b->name, MN_DEV_NAME_LEN);
 	na[MN_DEV_NAME_LEN] = nb[MN_DEV_NAME_LEN] = '\0';
-	c = natural_cmp(na, nb);
+	c = mn_name_cmp(na, nb);
 	if (c)
 		return c;
 	return dev_key_cmp(&a->key, &b->key);
@@ -306,7 +308,7 @@ void mn_summary_sort(struct mn_summary *s)
 		qsort(s->invs, s->nr_invs, sizeof(*s->invs), inv_cmp);
 }
 
-/* --- names ------------------------------------------------------------ */
+/* --- names ---------------------------------------------------------------- */
 
 static const char *const event_names[MN_EVENT_MAX + 1] = {
 	/* enum mmu_notifier_event, include/linux/mmu_notifier.h */

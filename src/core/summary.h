@@ -95,6 +95,9 @@ struct mn_device *mn_summary_find_dev(const struct mn_summary *s,
  * and invalidation stats by their keys, for stable output. */
 void mn_summary_sort(struct mn_summary *s);
 
+/* strcmp with runs of digits compared as numbers ("mnsim9" < "mnsim10"). */
+int mn_name_cmp(const char *a, const char *b);
+
 /* "mnsim<id>", "hmm_dmirror<id>", "xe<id>", "<driver>#<id>". */
 void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 			    char *buf, size_t len);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The mnprof command line: options shared by the commands. */
+#ifndef MNPROF_CLI_H
+#define MNPROF_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MNPROF_VERSION "0.1.0"
+
+/* Exit statuses of every command. */
+#define MN_EXIT_OK		0
+#define MN_EXIT_VIOLATIONS	1	/* check: findings that must be fixed */
+#define MN_EXIT_FAILURE		2	/* the tool itself failed, bad usage */
+
+enum mn_command {
+	MN_CMD_LIVE,
+	MN_CMD_CHECK,
+	MN_CMD_RECORD,
+	MN_CMD_REPORT,
+};
+
+/**
+ * struct mn_cli - parsed command line
+ * @cmd: the command
+ * @duration_ns: stop after this long (0: until Ctrl-C or the workload ends)
+ * @interval_ns: live: print the summary so far every interval (0: at the end)
+ * @unit_ns: histogram unit, MN_UNIT_US or MN_UNIT_MS
+ * @pid: only invalidations caused by this process (0: all)
+ * @device: only devices whose name matches (substring or glob)
+ * @event: only this notifier event, as a name; @event_idx its index
+ * @per_process: print figures per process too
+ * @no_hist: no histograms
+ * @json: JSON instead of text
+ * @verbose: libbpf and loader detail on stderr
+ * @ringbuf_mb: ring buffer size, MiB (record, check)
+ * @pass1_budget_ns: check: on-CPU time in pass 1 above which a callback is a
+ *	suspected busy wait
+ * @output: record: the trace file to write
+ * @input: report: the trace file to read
+ * @report_check: report: apply the check rules to the recorded events
+ * @workload: argv of the command after "--", or NULL
+ */
+struct mn_cli {
+	enum mn_command cmd;
+	uint64_t duration_ns;
+	uint64_t interval_ns;
+	uint64_t unit_ns;
+	uint32_t pid;
+	const char *device;
+	const char *event;
+	unsigned int event_idx;
+	bool per_process;
+	bool no_hist;
+	bool json;
+	bool verbose;
+	unsigned int ringbuf_mb;
+	uint64_t pass1_budget_ns;
+	const char *output;
+	const char *input;
+	bool report_check;
+	char **workload;
+};
+
+/* Set by SIGINT/SIGTERM: stop, print what we have, clean up. */
+extern volatile sig_atomic_t mn_stop;
+
+int mn_cmd_live(const struct mn_cli *cli);
+int mn_cmd_check(const struct mn_cli *cli);
+int mn_cmd_record(const struct mn_cli *cli);
+int mn_cmd_report(const struct mn_cli *cli);
+
+#endif /* MNPROF_CLI_H */

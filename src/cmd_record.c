@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * mnprof record -o FILE: every callback event, the device and driver
+ * names, the kernel stacks of sleeps in pass 1 and the kernel-side
+ * counters, into a self-contained trace file (src/core/tracefile.h). At
+ * the end it prints the live summary the maps hold, so that `mnprof
+ * report FILE` can be compared with it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "names.h"
+#include "run.h"
+#include "text.h"
+#include "tracefile.h"
+
+struct rec_ctx {
+	struct mn_run *run;
+	struct mn_tf_writer *w;
+	struct mn_stacks stacks;	/* written stacks */
+	struct mn_names written;	/* names written */
+	uint64_t next_names_ns;
+	int err;
+};
+
+/* Write the names the loader knows that the file does not have yet. */
+static int write_new_names(struct rec_ctx *c)
+{
+	struct mn_names now;
+	size_t i;
+	int err = 0;
+
+	mn_names_init(&now);
+	if (mn_loader_fill_names(c->run->loader, &now)) {
+		mn_names_free(&now);
+		return 0;	/* retried at the next round */
+	}
+	for (i = 0; i < now.nr_ops && !err; i++) {
+		const struct mn_ops_name *o = &now.ops[i];
+		const struct mn_ops_name *had = mn_names_find_ops(&c->written, o->ops);
+
+		if (had && !strcmp(had->symbol, o->symbol))
+			continue;
+		err = mn_tf_write_ops(c->w, o->ops, o->kind, o->symbol);
+		if (!err && mn_names_set_ops(&c->written, o->ops, o->kind, o->symbol))
+			err = -ENOMEM;
+	}
+	for (i = 0; i < now.nr_devs && !err; i++) {
+		const struct mn_dev_name *d = &now.devs[i];
+		const struct mn_dev_name *had = mn_names_find_dev(&c->written, &d->key);
+
+		if (had && !strcmp(had->name, d->name) &&
+		    !strcmp(had->driver, d->driver))
+			continue;
+		err = mn_tf_write_device(c->w, &d->key, d->name, d->driver);
+		if (!err && mn_names_set_dev(&c->written, &d->key, d->name, d->driver))
+			err = -ENOMEM;
+	}
+	mn_names_free(&now);
+	return err;
+}
+
+static int on_event(const struct mn_event *e, void *arg)
+{
+	struct rec_ctx *c = arg;
+	const struct mn_stack *st;
+	int err;
+
+	if (e->type == MN_EV_SLEEP && e->cookie != MN_NO_STACK &&
+	    !mn_stacks_get(&c->stacks, e->cookie)) {
+		mn_run_keep_stack(c->run, &c->stacks, e);
+		st = mn_stacks_get(&c->stacks, e->cookie);
+		/* The stack record precedes the first event using it. */
+		if (st) {
+			err = mn_tf_write_stack(c->w, st->id,
+						(const char *const *)st->frames,
+						st->nr);
+			if (err)
+				goto fail;
+		}
+	}
+	err = mn_tf_add_event(c->w, e);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	c->err = err;
+	return err;
+}
+
+/* After each poll: flush the batch, and now and then the new names. */
+static int rec_poll(struct rec_ctx *c, int timeout_ms)
+{
+	int n = mn_loader_poll(c->run->loader, timeout_ms, on_event, c);
+
+	if (n < 0)
+		return n;
+	if (mn_run_now_ns() >= c->next_names_ns) {
+		int err = write_new_names(c);
+
+		if (err)
+			return err;
+		c->next_names_ns = mn_run_now_ns() + 1000000000ULL;
+	}
+	return mn_tf_flush(c->w) ?: n;
+}
+
+static void fill_header(struct mn_tf_header *h, const struct mn_run *r)
+{
+	struct utsname u;
+	struct timespec ts;
+	FILE *f;
+	size_t n = 0;
+
+	memset(h, 0, sizeof(*h));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	h->start_realtime_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	h->start_mono_ns = r->start_ns;
+	if (!uname(&u)) {
+		snprintf(h->host, sizeof(h->host), "%s", u.nodename);
+		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
+	}
+	snprintf(h->tool_version, sizeof(h->tool_version), "mnprof %s", MNPROF_VERSION);
+	f = fopen("/proc/self/cmdline", "r");
+	if (f) {
+		n = fread(h->cmdline, 1, sizeof(h->cmdline) - 1, f);
+		fclose(f);
+	}
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!h->cmdline[i])
+			h->cmdline[i] = ' ';
+}
+
+int mn_cmd_record(const struct mn_cli *cli)
+{
+	struct rec_ctx c = { 0 };
+	struct mn_tf_header hdr;
+	struct mn_summary live;
+	struct mn_run run;
+	FILE *f;
+	int ret = MN_EXIT_OK, err, n;
+
+	f = fopen(cli->output, "wb");
+	if (!f) {
+		fprintf(stderr, "mnprof record: cannot write '%s': %s\n",
+			cli->output, strerror(errno));
+		return MN_EXIT_FAILURE;
+	}
+	mn_summary_init(&live, cli->unit_ns);
+	mn_stacks_init(&c.stacks);
+	mn_names_init(&c.written);
+	c.run = &run;
+	if (mn_run_start(&run, cli, true)) {
+		fclose(f);
+		unlink(cli->output);
+		ret = MN_EXIT_FAILURE;
+		goto out;
+	}
+	fill_header(&hdr, &run);
+	c.w = mn_tf_writer_new(f, &hdr, &err);
+	if (!c.w) {
+		fprintf(stderr, "mnprof record: writing '%s': %s\n", cli->output,
+			strerror(-err));
+		ret = mn_run_finish(&run, MN_EXIT_FAILURE);
+		fclose(f);
+		goto out;
+	}
+	fprintf(stderr, "Recording MMU interval notifiers to %s... %s\n",
+		cli->output, run.workload.pid > 0 ? "Running the workload." :
+						    "Hit Ctrl-C to end.");
+	while (!mn_run_should_stop(&run)) {
+		n = rec_poll(&c, 100);
+		if (n < 0)
+			break;
+	}
+	do {
+		n = rec_poll(&c, 0);
+	} while (n > 0);
+	if (n < 0) {
+		fprintf(stderr, "mnprof record: %s\n", strerror(-n));
+		ret = MN_EXIT_FAILURE;
+	}
+	/* Final names and kernel-side counters, then the end marker. */
+	if (mn_loader_read_summary(run.loader, &live)) {
+		fprintf(stderr, "mnprof record: reading the BPF maps failed\n");
+		ret = MN_EXIT_FAILURE;
+	}
+	c.next_names_ns = 0;
+	err = write_new_names(&c);
+	if (!err)
+		err = mn_tf_write_counters(c.w, live.counters, MN_C_NR);
+	if (!err)
+		err = mn_tf_write_end(c.w, mn_run_now_ns(), live.duration_ns);
+	if (!err)
+		err = mn_tf_writer_free(c.w);
+	else
+		mn_tf_writer_free(c.w);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "mnprof record: writing '%s': %s\n", cli->output,
+			strerror(-err));
+		ret = MN_EXIT_FAILURE;
+	}
+	ret = mn_run_finish(&run, ret);
+	if (ret == MN_EXIT_OK) {
+		char buf[32];
+
+		fprintf(stderr, "Recorded %llu events in %s to %s\n",
+			(unsigned long long)live.counters[MN_C_RB_EVENTS],
+			mn_text_duration(buf, sizeof(buf), (int64_t)live.duration_ns),
+			cli->output);
+		mn_summary_sort(&live);
+		if (cli->json ? mn_run_print_json(cli, &live, stdout) :
+				mn_run_print_text(cli, &live, stdout))
+			ret = MN_EXIT_FAILURE;
+	}
+out:
+	mn_names_free(&c.written);
+	mn_stacks_free(&c.stacks);
+	mn_summary_free(&live);
+	return ret;
+}

@@ -1,0 +1,881 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Grouping of events into invalidations and aggregation into a summary;
+ * see analyzer.h and docs/DESIGN.md, "Grouping and aggregation". The step
+ * numbers in comments refer to that section.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "hmap.h"
+
+/* Where a callback is. */
+enum cb_phase {
+	CB_PENDING = 0,		/* between its passes, in a->pending */
+	CB_PASS1 = 1,		/* running its first pass */
+	CB_PASS2 = 2,		/* running its second pass */
+};
+
+/* A callback being followed (the public record plus tracking state). */
+struct cb {
+	struct mn_callback c;
+	enum cb_phase phase;
+	/* an open sleep in pass 1 */
+	bool asleep;
+	bool sleep_preempted;
+	uint64_t sleep_ts;
+	uint64_t sleep_stack;
+	/* cookies submitted, to detach them from a->cookies when done */
+	uint64_t *cookies;
+	size_t nr_cookies, cap_cookies;
+};
+
+/* An open walk (step 1). */
+struct walk {
+	uint64_t begin_ts;
+	uint64_t mm, start, end, seq;
+	uint32_t event;
+	bool blockable;
+	uint32_t tgid, tid;
+	char comm[MN_COMM_LEN];
+	/* accumulators (step 7) */
+	uint32_t ncb, n2;
+	uint64_t cb_sum, contrib_sum;
+	bool bound;
+	/* the callback running in this walk, if any */
+	struct cb *cur;
+	/* completed callbacks, for the invalidation record */
+	struct mn_callback *cbs;
+	size_t nr_cbs, cap_cbs;
+};
+
+/*
+ * Per-task state: the stack of traced walks, and how many untraced walks
+ * (nested deeper than MN_WALK_DEPTH) are open on top of it; events inside
+ * those are ignored, as BPF does not trace them.
+ */
+struct task {
+	uint32_t tid;
+	unsigned int depth;
+	unsigned int untraced;
+	struct walk walks[MN_WALK_DEPTH];
+};
+
+/* Direct-mapped cache of histogram positions in the summary. */
+#define HCACHE_SIZE	512
+
+struct hcache_slot {
+	bool valid;
+	struct mn_hist_key key;
+	size_t idx;
+};
+
+struct mn_analyzer {
+	struct mn_summary *s;
+	mn_invalidation_fn fn;
+	void *fn_ctx;
+	struct mn_hmap tasks;	/* tid -> struct task */
+	struct mn_hmap pending;	/* finish pointer -> struct cb (CB_PENDING) */
+	struct mn_hmap cookies;	/* cookie -> struct cb, or &orphan */
+	/*
+	 * Marks a cookie whose callback completed before its DONE: its
+	 * address is the value; never read or written.
+	 */
+	char orphan;
+	struct mn_analyzer_stats st;
+	bool seen;
+	uint64_t first_ts, last_ts;
+	struct hcache_slot hcache[HCACHE_SIZE];
+};
+
+/* --- summary access ------------------------------------------------------- */
+
+static bool hist_key_eq(const struct mn_hist_key *a,
+			const struct mn_hist_key *b)
+{
+	return a->dev.ops == b->dev.ops && a->dev.kind == b->dev.kind &&
+	       a->dev.id == b->dev.id && a->metric == b->metric &&
+	       a->event == b->event;
+}
+
+static size_t hcache_slot(const struct mn_hist_key *k)
+{
+	uint64_t h = k->dev.ops ^ ((uint64_t)k->dev.kind << 56) ^
+		     ((uint64_t)k->dev.id << 24) ^ ((uint64_t)k->metric << 8) ^
+		     k->event;
+
+	return (size_t)mn_hash64(h) & (HCACHE_SIZE - 1);
+}
+
+/*
+ * mn_summary_hist() with a cache in front: the summary looks up linearly.
+ * A cached position is trusted only if the summary still holds that key
+ * there, so a summary sorted or reset behind our back stays correct.
+ */
+static struct mn_hist *get_hist(struct mn_analyzer *a,
+				const struct mn_hist_key *k)
+{
+	struct hcache_slot *c = &a->hcache[hcache_slot(k)];
+	struct mn_summary *s = a->s;
+	struct mn_hist *h;
+
+	if (c->valid && hist_key_eq(&c->key, k) && c->idx < s->nr_hists &&
+	    hist_key_eq(&s->hists[c->idx].key, k))
+		return &s->hists[c->idx].hist;
+	h = mn_summary_hist(s, k);
+	if (!h)
+		return NULL;
+	c->valid = true;
+	c->key = *k;
+	c->idx = (size_t)(((char *)h - offsetof(struct mn_hist_entry, hist)) -
+			  (char *)s->hists) / sizeof(*s->hists);
+	return h;
+}
+
+/* hist[dev, metric, ev] += v (DESIGN.md: count, sum, log2 slot). */
+static void hist_add(struct mn_analyzer *a, const struct mn_dev_key *dev,
+		     enum mn_metric metric, uint32_t ev, uint64_t v)
+{
+	struct mn_hist_key k;
+	struct mn_hist *h;
+
+	memset(&k, 0, sizeof(k));
+	if (dev)
+		k.dev = *dev;
+	k.metric = metric;
+	k.event = ev;
+	h = get_hist(a, &k);
+	if (!h) {
+		a->st.oom++;
+		return;
+	}
+	h->count++;
+	h->sum_ns += v;
+	h->slots[mn_hist_slot_ns(v, a->s->unit_ns)]++;
+}
+
+static void count(struct mn_analyzer *a, enum mn_counter c)
+{
+	a->s->counters[c]++;
+}
+
+/* --- callbacks ------------------------------------------------------------ */
+
+static struct cb *cb_new(const struct mn_event *e)
+{
+	struct cb *cb = calloc(1, sizeof(*cb));
+
+	if (!cb)
+		return NULL;
+	cb->c.dev = e->dev;
+	cb->c.sub = e->sub;
+	cb->c.two_pass = e->flags & MN_F_TWO_PASS;
+	cb->c.t.b1 = e->ts;
+	cb->c.max_sleep_stack = MN_NO_STACK;
+	cb->phase = CB_PASS1;
+	return cb;
+}
+
+/*
+ * Forget a callback: its cookies that still point to it become orphans
+ * (a late DONE is then told from an unknown one), then free it.
+ */
+static void cb_free(struct mn_analyzer *a, struct cb *cb)
+{
+	size_t i;
+
+	if (!cb)
+		return;
+	for (i = 0; i < cb->nr_cookies; i++) {
+		uint64_t k = cb->cookies[i];
+
+		/* Replacing an existing key never fails. */
+		if (mn_hmap_get(&a->cookies, k) == cb)
+			mn_hmap_put(&a->cookies, k, &a->orphan, NULL);
+	}
+	free(cb->cookies);
+	free(cb);
+}
+
+static int cb_add_cookie(struct cb *cb, uint64_t cookie)
+{
+	size_t i, ncap;
+	uint64_t *n;
+
+	for (i = 0; i < cb->nr_cookies; i++) {
+		if (cb->cookies[i] == cookie)
+			return 0;
+	}
+	if (cb->nr_cookies == cb->cap_cookies) {
+		ncap = cb->cap_cookies ? cb->cap_cookies * 2 : 4;
+		n = realloc(cb->cookies, ncap * sizeof(*n));
+		if (!n)
+			return -1;
+		cb->cookies = n;
+		cb->cap_cookies = ncap;
+	}
+	cb->cookies[cb->nr_cookies++] = cookie;
+	return 0;
+}
+
+static void sleep_close(struct cb *cb, uint64_t ts)
+{
+	uint64_t d = mn_sub_sat(ts, cb->sleep_ts);
+
+	cb->asleep = false;
+	if (cb->sleep_preempted) {
+		cb->c.preemptions++;
+		cb->c.preempted_ns += d;
+		return;
+	}
+	cb->c.sleeps++;
+	cb->c.sleep_ns += d;
+	if (cb->c.sleeps == 1 || d > cb->c.max_sleep_ns) {
+		cb->c.max_sleep_ns = d;
+		cb->c.max_sleep_stack = cb->sleep_stack;
+	}
+}
+
+static int walk_keep_cb(struct walk *w, const struct mn_callback *c)
+{
+	size_t ncap;
+	struct mn_callback *n;
+
+	if (w->nr_cbs == w->cap_cbs) {
+		ncap = w->cap_cbs ? w->cap_cbs * 2 : 8;
+		n = realloc(w->cbs, ncap * sizeof(*n));
+		if (!n)
+			return -1;
+		w->cbs = n;
+		w->cap_cbs = ncap;
+	}
+	w->cbs[w->nr_cbs++] = *c;
+	return 0;
+}
+
+/* Step 7: a callback is complete; it belongs to walk @w. */
+static void cb_complete(struct mn_analyzer *a, struct walk *w, struct cb *cb)
+{
+	struct mn_callback *c = &cb->c;
+	uint32_t ev = mn_event_idx(w->event);
+	struct mn_device *d;
+
+	mn_cb_compute(&c->t, &c->f);
+	hist_add(a, &c->dev, MN_M_PASS1, ev, c->f.pass1);
+	if (c->f.has_pass2) {
+		hist_add(a, &c->dev, MN_M_PASS2, ev, c->f.pass2);
+		hist_add(a, &c->dev, MN_M_GAP, ev, c->f.gap);
+	}
+	if (c->f.devlat_exact) {
+		hist_add(a, &c->dev, MN_M_DEVLAT, ev, c->f.devlat);
+		d = mn_summary_dev(a->s, &c->dev);
+		if (d)
+			d->has_completion = true;
+	} else {
+		hist_add(a, &c->dev, MN_M_DEVLAT_BOUND, ev, c->f.devlat);
+	}
+	w->ncb++;
+	w->n2 += c->f.has_pass2;
+	w->cb_sum += c->f.cb_time;
+	w->contrib_sum += c->f.contrib;
+	w->bound |= c->f.bound;
+	if (walk_keep_cb(w, c))
+		a->st.oom++;
+	cb_free(a, cb);
+}
+
+/* --- tasks and walks ------------------------------------------------------ */
+
+static struct task *task_get(struct mn_analyzer *a, uint32_t tid, bool create)
+{
+	struct task *t = mn_hmap_get(&a->tasks, tid);
+
+	if (t || !create)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	if (mn_hmap_put(&a->tasks, tid, t, NULL)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Free the state of a task with nothing open: keeps memory bounded by
+ * the tasks walking now, not by every task that ever walked. */
+static void task_put(struct mn_analyzer *a, struct task *t)
+{
+	if (t->depth || t->untraced)
+		return;
+	mn_hmap_del(&a->tasks, t->tid);
+	free(t);
+}
+
+/*
+ * The innermost traced walk of the task of @e, or NULL. *@untraced is set
+ * when the task is inside an untraced (too deeply nested) walk, whose
+ * events are to be ignored rather than counted as unmatched.
+ */
+static struct walk *cur_walk(struct mn_analyzer *a, const struct mn_event *e,
+			     bool *untraced)
+{
+	struct task *t = task_get(a, e->tid, false);
+
+	*untraced = t && t->untraced;
+	if (!t || t->untraced || !t->depth)
+		return NULL;
+	return &t->walks[t->depth - 1];
+}
+
+/* The callback running in the task of @e, if in phase @phase. */
+static struct cb *cur_cb(struct mn_analyzer *a, const struct mn_event *e,
+			 enum cb_phase phase, bool *untraced)
+{
+	struct walk *w = cur_walk(a, e, untraced);
+
+	if (!w || !w->cur || w->cur->phase != phase)
+		return NULL;
+	return w->cur;
+}
+
+/* Step 1. */
+static void on_walk_begin(struct mn_analyzer *a, const struct mn_event *e)
+{
+	struct task *t = task_get(a, e->tid, true);
+	struct walk *w;
+
+	if (!t) {
+		a->st.oom++;
+		return;
+	}
+	if (t->untraced || t->depth == MN_WALK_DEPTH) {
+		t->untraced++;
+		count(a, MN_C_WALK_NESTED);
+		return;
+	}
+	w = &t->walks[t->depth++];
+	memset(w, 0, sizeof(*w));
+	w->begin_ts = e->ts;
+	w->mm = e->mm;
+	w->start = e->start;
+	w->end = e->end;
+	w->seq = e->seq;
+	w->event = e->event;
+	w->blockable = e->flags & MN_F_BLOCKABLE;
+	w->tgid = e->tgid;
+	w->tid = e->tid;
+	memcpy(w->comm, e->comm, MN_COMM_LEN);
+	count(a, MN_C_WALKS);
+}
+
+/*
+ * Callbacks complete in another order than they start (a refused or
+ * single-pass one before the second passes of those before it): order
+ * them by first-pass begin. Insertion sort: few, nearly sorted.
+ */
+static void sort_cbs(struct mn_callback *cbs, size_t n)
+{
+	struct mn_callback tmp;
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		if (cbs[i - 1].t.b1 <= cbs[i].t.b1)
+			continue;
+		tmp = cbs[i];
+		for (j = i; j > 0 && cbs[j - 1].t.b1 > tmp.t.b1; j--)
+			cbs[j] = cbs[j - 1];
+		cbs[j] = tmp;
+	}
+}
+
+static void emit(struct mn_analyzer *a, struct walk *w,
+		 const struct mn_event *e, uint64_t wall, uint64_t serial)
+{
+	struct mn_invalidation inv;
+
+	if (!a->fn)
+		return;
+	sort_cbs(w->cbs, w->nr_cbs);
+	memset(&inv, 0, sizeof(inv));
+	inv.begin_ts = w->begin_ts;
+	inv.end_ts = e->ts;
+	inv.mm = w->mm;
+	inv.start = w->start;
+	inv.end = w->end;
+	inv.seq = w->seq;
+	inv.event = w->event;
+	inv.blockable = w->blockable;
+	inv.ret = e->ret;
+	inv.tgid = w->tgid;
+	inv.tid = w->tid;
+	memcpy(inv.comm, w->comm, MN_COMM_LEN);
+	inv.wall = wall;
+	inv.serial = serial;
+	inv.cb_time_sum = w->cb_sum;
+	inv.contrib_sum = w->contrib_sum;
+	inv.n2 = w->n2;
+	inv.bound = w->bound;
+	inv.nr_callbacks = w->nr_cbs;
+	inv.callbacks = w->cbs;
+	a->fn(&inv, a->fn_ctx);
+}
+
+/* Step 8, for a walk already popped. */
+static void walk_end(struct mn_analyzer *a, struct walk *w,
+		     const struct mn_event *e)
+{
+	uint32_t ev = mn_event_idx(w->event);
+	struct mn_inv_stats *st;
+	struct mn_inv_key k;
+	uint64_t wall, serial;
+
+	if (w->cur) {
+		a->st.cb_dropped_open++;
+		cb_free(a, w->cur);
+		w->cur = NULL;
+	}
+	if (!w->ncb) {
+		count(a, MN_C_EMPTY_WALKS);
+		return;
+	}
+	wall = mn_sub_sat(e->ts, w->begin_ts);
+	serial = mn_walk_serial(wall, w->cb_sum, w->contrib_sum);
+	memset(&k, 0, sizeof(k));
+	k.tgid = w->tgid;
+	k.event = ev;
+	st = mn_summary_inv(a->s, &k);
+	if (st) {
+		if (!st->walks)
+			memcpy(st->comm, w->comm, MN_COMM_LEN);
+		st->walks++;
+		st->wall_ns += wall;
+		st->serial_ns += serial;
+		st->callbacks += w->ncb;
+		st->second_passes += w->n2;
+		st->bound_walks += w->bound;
+		st->failed_walks += e->ret != 0;
+	} else {
+		a->st.oom++;
+	}
+	hist_add(a, NULL, MN_M_WALL, ev, wall);
+	hist_add(a, NULL, MN_M_SERIAL, ev, serial);
+	emit(a, w, e, wall, serial);
+}
+
+static void on_walk_end(struct mn_analyzer *a, const struct mn_event *e)
+{
+	struct task *t = task_get(a, e->tid, false);
+	struct walk *w;
+
+	if (!t || (!t->depth && !t->untraced)) {
+		count(a, MN_C_UNMATCHED_WALK_END);
+		return;
+	}
+	if (t->untraced) {
+		t->untraced--;
+		task_put(a, t);
+		return;
+	}
+	w = &t->walks[--t->depth];
+	walk_end(a, w, e);
+	free(w->cbs);
+	w->cbs = NULL;
+	task_put(a, t);
+}
+
+/* --- passes --------------------------------------------------------------- */
+
+/* Step 2. */
+static void on_p1_begin(struct mn_analyzer *a, const struct mn_event *e)
+{
+	bool untraced;
+	struct walk *w = cur_walk(a, e, &untraced);
+	struct mn_device *d;
+	struct cb *cb;
+
+	if (!w) {
+		if (!untraced)
+			count(a, MN_C_UNMATCHED_P1);
+		return;
+	}
+	if (w->cur) {
+		a->st.p1_overlap++;
+		cb_free(a, w->cur);
+		w->cur = NULL;
+	}
+	cb = cb_new(e);
+	if (!cb) {
+		a->st.oom++;
+		return;
+	}
+	w->cur = cb;
+	if (!mn_summary_find_dev(a->s, &e->dev)) {
+		d = mn_summary_dev(a->s, &e->dev);
+		if (d)
+			d->info.sub = e->sub;
+		else
+			a->st.oom++;
+	}
+}
+
+/* Step 5. */
+static void on_p1_end(struct mn_analyzer *a, const struct mn_event *e)
+{
+	bool untraced;
+	struct walk *w = cur_walk(a, e, &untraced);
+	struct cb *cb = w ? w->cur : NULL;
+	struct mn_device *d;
+	void *old;
+
+	if (!cb || cb->phase != CB_PASS1 || cb->c.sub != e->sub) {
+		if (untraced)
+			return;
+		count(a, MN_C_UNMATCHED_P1);
+		/*
+		 * Not the callback that began: a P1 event was lost. The
+		 * running one stays (as in BPF) until the next callback or
+		 * the walk's end drops it.
+		 */
+		if (cb && cb->phase == CB_PASS1)
+			a->st.p1_mismatch++;
+		return;
+	}
+	w->cur = NULL;
+	if (cb->asleep) {
+		a->st.sleep_unclosed++;
+		sleep_close(cb, e->ts);
+	}
+	cb->c.t.e1 = e->ts;
+	cb->c.ret = e->ret;
+	cb->c.two_pass |= !!(e->flags & MN_F_TWO_PASS);
+	cb->c.has_finish = e->flags & MN_F_HAS_FINISH;
+	cb->c.finish = cb->c.has_finish ? e->cookie : 0;
+
+	d = mn_summary_dev(a->s, &cb->c.dev);
+	if (d) {
+		d->info.first_pass++;
+		d->info.two_pass += cb->c.two_pass;
+		d->info.finish_requested += cb->c.has_finish;
+		d->info.refused += e->ret == 0;
+	} else {
+		a->st.oom++;
+	}
+
+	if (!cb->c.has_finish) {
+		cb_complete(a, w, cb);
+		return;
+	}
+	cb->phase = CB_PENDING;
+	if (mn_hmap_put(&a->pending, cb->c.finish, cb, &old)) {
+		a->st.oom++;
+		cb_free(a, cb);
+		return;
+	}
+	if (old) {
+		a->st.pending_replaced++;
+		cb_free(a, old);
+	}
+}
+
+/* Step 6, P2_BEGIN. */
+static void on_p2_begin(struct mn_analyzer *a, const struct mn_event *e)
+{
+	bool untraced;
+	struct walk *w = cur_walk(a, e, &untraced);
+	struct cb *cb = mn_hmap_get(&a->pending, e->cookie);
+
+	if (!cb) {
+		if (!untraced)
+			count(a, MN_C_UNMATCHED_P2);
+		return;
+	}
+	mn_hmap_del(&a->pending, e->cookie);
+	if (!w) {
+		/* The finish pass runs inside its walk: events were lost. */
+		if (!untraced)
+			count(a, MN_C_UNMATCHED_P2);
+		a->st.p2_no_walk++;
+		cb_free(a, cb);
+		return;
+	}
+	if (w->cur) {
+		a->st.p1_overlap++;
+		cb_free(a, w->cur);
+	}
+	cb->phase = CB_PASS2;
+	cb->c.t.b2 = e->ts;
+	w->cur = cb;
+}
+
+/* Step 6, P2_END. */
+static void on_p2_end(struct mn_analyzer *a, const struct mn_event *e)
+{
+	bool untraced;
+	struct walk *w = cur_walk(a, e, &untraced);
+	struct cb *cb = w ? w->cur : NULL;
+
+	if (!cb || cb->phase != CB_PASS2 || cb->c.finish != e->cookie) {
+		if (untraced)
+			return;
+		count(a, MN_C_UNMATCHED_P2);
+		if (cb && cb->phase == CB_PASS2)
+			a->st.p2_mismatch++;
+		return;
+	}
+	w->cur = NULL;
+	cb->c.t.e2 = e->ts;
+	cb->c.t.has_pass2 = 1;
+	cb_complete(a, w, cb);
+}
+
+/* --- completion sources --------------------------------------------------- */
+
+/* Step 3. */
+static void on_submit(struct mn_analyzer *a, const struct mn_event *e)
+{
+	bool untraced;
+	struct walk *w = cur_walk(a, e, &untraced);
+	struct cb *cb = w ? w->cur : NULL;
+	void *old;
+
+	if (!cb || cb->phase == CB_PENDING) {
+		if (!untraced)
+			count(a, MN_C_SUBMIT_OUTSIDE);
+		return;
+	}
+	if (!cb->c.t.has_sub || e->ts < cb->c.t.sub)
+		cb->c.t.sub = e->ts;
+	cb->c.t.has_sub = 1;
+	if (cb_add_cookie(cb, e->cookie) ||
+	    mn_hmap_put(&a->cookies, e->cookie, cb, &old)) {
+		a->st.oom++;
+		return;
+	}
+	if (old && old != cb && old != &a->orphan)
+		a->st.submit_replaced++;
+}
+
+/* Step 4. */
+static void on_done(struct mn_analyzer *a, const struct mn_event *e)
+{
+	struct cb *cb = mn_hmap_del(&a->cookies, e->cookie);
+
+	if (!cb) {
+		count(a, MN_C_DONE_UNMATCHED);
+		return;
+	}
+	if ((void *)cb == &a->orphan) {
+		a->st.done_late++;
+		return;
+	}
+	if (!cb->c.t.has_done || e->ts > cb->c.t.done)
+		cb->c.t.done = e->ts;
+	cb->c.t.has_done = 1;
+}
+
+/* --- scheduler ------------------------------------------------------------ */
+
+static void on_sleep(struct mn_analyzer *a, const struct mn_event *e)
+{
+	bool untraced;
+	struct cb *cb = cur_cb(a, e, CB_PASS1, &untraced);
+
+	if (!cb) {
+		if (!untraced)
+			a->st.sleep_outside++;
+		return;
+	}
+	if (cb->asleep) {
+		/* Its WAKE was lost: the task ran again before this. */
+		a->st.sleep_unclosed++;
+		sleep_close(cb, e->ts);
+	}
+	cb->asleep = true;
+	cb->sleep_ts = e->ts;
+	cb->sleep_preempted = e->flags & MN_F_PREEMPTED;
+	cb->sleep_stack = e->cookie;
+}
+
+static void on_wake(struct mn_analyzer *a, const struct mn_event *e)
+{
+	bool untraced;
+	struct cb *cb = cur_cb(a, e, CB_PASS1, &untraced);
+
+	if (!cb || !cb->asleep) {
+		if (!untraced)
+			a->st.wake_unmatched++;
+		return;
+	}
+	sleep_close(cb, e->ts);
+}
+
+/* --- API ------------------------------------------------------------------ */
+
+struct mn_analyzer *mn_analyzer_new(struct mn_summary *s)
+{
+	struct mn_analyzer *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->s = s;
+	mn_hmap_init(&a->tasks);
+	mn_hmap_init(&a->pending);
+	mn_hmap_init(&a->cookies);
+	return a;
+}
+
+void mn_analyzer_on_invalidation(struct mn_analyzer *a, mn_invalidation_fn fn,
+				 void *ctx)
+{
+	a->fn = fn;
+	a->fn_ctx = ctx;
+}
+
+void mn_analyzer_feed(struct mn_analyzer *a, const struct mn_event *e)
+{
+	a->st.events++;
+	if (!a->seen || e->ts < a->first_ts)
+		a->first_ts = e->ts;
+	if (!a->seen || e->ts > a->last_ts)
+		a->last_ts = e->ts;
+	a->seen = true;
+
+	switch (e->type) {
+	case MN_EV_WALK_BEGIN:
+		on_walk_begin(a, e);
+		break;
+	case MN_EV_WALK_END:
+		on_walk_end(a, e);
+		break;
+	case MN_EV_P1_BEGIN:
+		on_p1_begin(a, e);
+		break;
+	case MN_EV_P1_END:
+		on_p1_end(a, e);
+		break;
+	case MN_EV_P2_BEGIN:
+		on_p2_begin(a, e);
+		break;
+	case MN_EV_P2_END:
+		on_p2_end(a, e);
+		break;
+	case MN_EV_SUBMIT:
+		on_submit(a, e);
+		break;
+	case MN_EV_DONE:
+		on_done(a, e);
+		break;
+	case MN_EV_SLEEP:
+		on_sleep(a, e);
+		break;
+	case MN_EV_WAKE:
+		on_wake(a, e);
+		break;
+	default:
+		a->st.bad_type++;
+		break;
+	}
+}
+
+/* Drop everything still open, counting it when @count_open. */
+static void drop_open(struct mn_analyzer *a, bool count_open)
+{
+	size_t pos = 0;
+	unsigned int i;
+	void *v;
+
+	while (mn_hmap_next(&a->tasks, &pos, NULL, &v)) {
+		struct task *t = v;
+
+		for (i = 0; i < t->depth; i++) {
+			struct walk *w = &t->walks[i];
+
+			if (count_open) {
+				a->st.open_walks++;
+				a->st.open_callbacks += w->cur != NULL;
+			}
+			cb_free(a, w->cur);
+			free(w->cbs);
+		}
+		if (count_open)
+			a->st.open_walks += t->untraced;
+		free(t);
+	}
+	mn_hmap_free(&a->tasks);
+	pos = 0;
+	while (mn_hmap_next(&a->pending, &pos, NULL, &v)) {
+		if (count_open)
+			a->st.open_pending++;
+		cb_free(a, v);
+	}
+	mn_hmap_free(&a->pending);
+	/* Every callback is gone: what is left are orphans. */
+	mn_hmap_free(&a->cookies);
+}
+
+void mn_analyzer_finish(struct mn_analyzer *a)
+{
+	drop_open(a, true);
+}
+
+void mn_analyzer_free(struct mn_analyzer *a)
+{
+	if (!a)
+		return;
+	drop_open(a, false);
+	free(a);
+}
+
+const struct mn_analyzer_stats *mn_analyzer_stats(const struct mn_analyzer *a)
+{
+	return &a->st;
+}
+
+uint64_t mn_analyzer_anomalies(const struct mn_analyzer_stats *st)
+{
+	return st->bad_type + st->p1_overlap + st->p1_mismatch +
+	       st->p2_mismatch + st->pending_replaced + st->p2_no_walk +
+	       st->cb_dropped_open + st->submit_replaced + st->done_late +
+	       st->sleep_outside + st->wake_unmatched + st->sleep_unclosed +
+	       st->open_walks + st->open_callbacks + st->open_pending;
+}
+
+void mn_analyzer_time_range(const struct mn_analyzer *a, uint64_t *first,
+			    uint64_t *last)
+{
+	*first = a->seen ? a->first_ts : 0;
+	*last = a->seen ? a->last_ts : 0;
+}
+
+bool mn_counter_from_events(enum mn_counter c)
+{
+	switch (c) {
+	case MN_C_WALKS:
+	case MN_C_EMPTY_WALKS:
+	case MN_C_WALK_NESTED:
+	case MN_C_UNMATCHED_WALK_END:
+	case MN_C_UNMATCHED_P1:
+	case MN_C_UNMATCHED_P2:
+	case MN_C_SUBMIT_OUTSIDE:
+	case MN_C_DONE_UNMATCHED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void mn_counters_merge(uint64_t *dst, const uint64_t *recorded)
+{
+	int c;
+
+	for (c = 0; c < MN_C_NR; c++) {
+		if (!mn_counter_from_events(c))
+			dst[c] = recorded[c];
+		else if (recorded[c] > dst[c])
+			dst[c] = recorded[c];
+	}
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "run.h"
+#include "text.h"
+
+uint64_t mn_run_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int mn_run_start(struct mn_run *r, const struct mn_cli *cli, bool events)
+{
+	struct mn_loader_opts o = {
+		.unit_ns = cli->unit_ns,
+		.tgid = cli->pid,
+		.events = events,
+		.sched = events,
+		.ringbuf_bytes = (size_t)cli->ringbuf_mb << 20,
+		.verbose = cli->verbose,
+	};
+	char err[1024];
+	int e;
+
+	memset(r, 0, sizeof(*r));
+	r->cli = cli;
+	e = mn_workload_prepare(&r->workload, cli->workload);
+	if (e) {
+		fprintf(stderr, "mnprof: cannot start the workload: %s\n",
+			strerror(-e));
+		return -1;
+	}
+	err[0] = 0;
+	e = mn_loader_open(&r->loader, &o, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "mnprof: %s\n", err[0] ? err : strerror(-e));
+		mn_workload_abort(&r->workload);
+		return -1;
+	}
+	r->start_ns = mn_run_now_ns();
+	e = mn_workload_start(&r->workload);
+	if (e) {
+		fprintf(stderr, "mnprof: cannot start the workload: %s\n",
+			strerror(-e));
+		mn_loader_close(r->loader);
+		mn_workload_abort(&r->workload);
+		return -1;
+	}
+	return 0;
+}
+
+bool mn_run_should_stop(struct mn_run *r)
+{
+	if (mn_stop)
+		return true;
+	if (r->cli->duration_ns &&
+	    mn_run_now_ns() - r->start_ns >= r->cli->duration_ns)
+		return true;
+	return r->workload.pid > 0 && mn_workload_poll(&r->workload);
+}
+
+int mn_run_finish(struct mn_run *r, int ret)
+{
+	int code;
+
+	if (r->workload.pid > 0) {
+		if (!r->workload.exited)
+			mn_workload_abort(&r->workload);
+		code = mn_workload_exit_code(&r->workload);
+		if (code == 127) {
+			fprintf(stderr, "mnprof: the workload could not run\n");
+			ret = MN_EXIT_FAILURE;
+		} else if (code) {
+			fprintf(stderr, "mnprof: note: the workload '%s' exited with status %d\n",
+				r->workload.name, code);
+		}
+	}
+	mn_loader_close(r->loader);
+	r->loader = NULL;
+	return ret;
+}
+
+int mn_run_consume(struct mn_run *r,
+		   int (*fn)(const struct mn_event *e, void *ctx), void *ctx)
+{
+	int n;
+
+	while (!mn_run_should_stop(r)) {
+		n = mn_loader_poll(r->loader, 100, fn, ctx);
+		if (n < 0) {
+			fprintf(stderr, "mnprof: reading events: %s\n",
+				strerror(-n));
+			return MN_EXIT_FAILURE;
+		}
+	}
+	/* What the kernel wrote before we stopped is still ours. */
+	do {
+		n = mn_loader_poll(r->loader, 0, fn, ctx);
+	} while (n > 0);
+	return n < 0 ? MN_EXIT_FAILURE : MN_EXIT_OK;
+}
+
+void mn_run_keep_stack(struct mn_run *r, struct mn_stacks *t,
+		       const struct mn_event *e)
+{
+	char **frames;
+	int n;
+
+	if (e->type != MN_EV_SLEEP || e->cookie == MN_NO_STACK ||
+	    mn_stacks_get(t, e->cookie))
+		return;
+	if (mn_loader_stack(r->loader, e->cookie, &frames, &n))
+		return;
+	mn_stacks_set(t, e->cookie, (const char *const *)frames, (size_t)n);
+	free(frames);
+}
+
+void mn_run_report_anomalies(const struct mn_analyzer_stats *st)
+{
+	if (!mn_analyzer_anomalies(st) && !st->oom)
+		return;
+	fprintf(stderr, "mnprof: warning: events the analyzer could not place:");
+#define A(f) do { if (st->f) fprintf(stderr, " " #f "=%llu", (unsigned long long)st->f); } while (0)
+	A(bad_type);
+	A(p1_overlap);
+	A(p1_mismatch);
+	A(p2_mismatch);
+	A(pending_replaced);
+	A(p2_no_walk);
+	A(cb_dropped_open);
+	A(submit_replaced);
+	A(done_late);
+	A(sleep_outside);
+	A(wake_unmatched);
+	A(sleep_unclosed);
+	A(open_walks);
+	A(open_callbacks);
+	A(open_pending);
+	A(oom);
+#undef A
+	fprintf(stderr, "\n");
+}
+
+int mn_run_print_text(const struct mn_cli *cli, const struct mn_summary *s,
+		      FILE *out)
+{
+	struct mn_text_opts o = {
+		.out = out,
+		.device_filter = cli->device,
+		.filter_event = cli->event != NULL,
+		.event = cli->event_idx,
+		.histograms = !cli->no_hist,
+		.per_process = cli->per_process,
+	};
+
+	return mn_text_summary(s, &o);
+}
+
+int mn_run_print_json(const struct mn_cli *cli, const struct mn_summary *s,
+		      FILE *out)
+{
+	struct mn_json_opts o = {
+		.out = out,
+		.pretty = false,
+		.device_filter = cli->device,
+		.filter_event = cli->event != NULL,
+		.event = cli->event_idx,
+	};
+	int ret = mn_json_summary(s, &o);
+
+	fputc('\n', out);
+	return ret;
+}

@@ -1,0 +1,1044 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Trace files: round trip (a report of the file equals the analysis of
+ * the events), the on-disk layout, a killed recorder, truncation at every
+ * byte offset, corruption of every byte, and hand-crafted records with
+ * valid CRCs but absurd contents: each must give a clear message (which
+ * record, what offset) or a partial read, never a crash (ASan/UBSan).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evgen.h"
+#include "testlib.h"
+#include "check.h"
+#include "tracefile.h"
+
+#define TID		11
+#define OPS_OTHER	0xffffffffc0003000ULL
+#define START_MONO	900000ULL
+
+/* --- memory files --------------------------------------------------------- */
+
+struct mbuf {
+	char *buf;
+	size_t len;
+};
+
+/* A readable FILE over a copy of @len bytes of @buf (tmpfile: len 0 ok). */
+static FILE *mfile(const void *buf, size_t len)
+{
+	FILE *f = tmpfile();
+
+	if (!f)
+		abort();
+	if (len && fwrite(buf, 1, len, f) != len)
+		abort();
+	rewind(f);
+	return f;
+}
+
+/* --- a sample recording --------------------------------------------------- */
+
+static const char *const frames42[] = {
+	"__schedule+0x2d0/0x8a0",
+	"schedule+0x4a/0xc0",
+	"schedule_timeout+0x11/0x20",
+	"wait_for_completion+0x80/0x160",
+	"mnsim_flush_wait+0x1c/0x30 [mnsim]",
+	"mnsim_pass1_wait_invalidate_start+0x90/0xd0 [mnsim]",
+	"mn_itree_invalidate+0x120/0x200",
+};
+
+/*
+ * Events: a two-pass walk on mnsim 0 and 1 (1 sleeps in pass 1, stack 42,
+ * completion source), a single-pass walk on hmm_dmirror0 and an unknown
+ * driver's subscription, an empty walk, a DONE nobody submitted.
+ */
+static void sample_events(struct fx *f)
+{
+	struct mn_dev_key hmm = dkey(MN_DEV_HMM, 0, OPS_ONE);
+	struct mn_dev_key other = dkey(MN_DEV_OTHER, 1, OPS_OTHER);
+
+	f->tgid = 1234;
+	walk_begin(f, 1000000, TID);
+	p1_begin(f, 1001000, TID, 0);
+	submit(f, 1002000, TID, 0xc0);
+	p1_end(f, 1003000, TID, 0, 0xf0);
+	p1_begin(f, 1004000, TID, 1);
+	submit(f, 1005000, TID, 0xc1);
+	sleep_ev(f, 1005500, TID, 42, false);
+	done(f, 1400000, 0xc0);
+	done(f, 1500000, 0xc1);
+	wake_ev(f, 1500500, TID);
+	p1_end(f, 1501000, TID, 1, 0xf1);
+	p2_begin(f, 1502000, TID, 0xf0);
+	p2_end(f, 1503000, TID, 0xf0);
+	p2_begin(f, 1504000, TID, 0xf1);
+	p2_end(f, 1505000, TID, 0xf1);
+	walk_end(f, 1506000, TID, 0);
+
+	f->tgid = 77;
+	f->comm = "hmm_touch";
+	walk_begin_ev(f, 2000000, TID + 1, 6 /* migrate */, true);
+	p1_begin_dev(f, 2001000, TID + 1, hmm, 0x3000, false);
+	p1_end_sub(f, 2101000, TID + 1, 0x3000, 1, 0, false);
+	p1_begin_dev(f, 2102000, TID + 1, other, 0x4000, false);
+	p1_end_sub(f, 2103000, TID + 1, 0x4000, 1, 0, false);
+	walk_end(f, 2104000, TID + 1, 0);
+	walk_begin(f, 3000000, TID + 1);
+	walk_end(f, 3000100, TID + 1, 0);
+	done(f, 3500000, 0xbad);
+}
+
+static void sample_names(struct mn_names *n)
+{
+	mn_names_init(n);
+	mn_names_set_ops(n, OPS_TWO, MN_DEV_MNSIM, "mnsim_two_pass_ops");
+	mn_names_set_ops(n, OPS_ONE, MN_DEV_HMM, "dmirror_min_ops");
+	mn_names_set_ops(n, OPS_OTHER, MN_DEV_OTHER, "foo_notifier_ops");
+	mn_names_set_dev(n, &(struct mn_dev_key){ OPS_ONE, MN_DEV_HMM, 0 },
+			 "hmm_dmirror0", NULL);
+	mn_names_set_dev(n, &(struct mn_dev_key){ OPS_TWO, MN_DEV_MNSIM, 1 },
+			 "gpu-one", "mnsim_two_pass_ops");
+}
+
+static void sample_header(struct mn_tf_header *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->start_realtime_ns = 1767225600000000000ULL;
+	h->start_mono_ns = START_MONO;
+	snprintf(h->host, sizeof(h->host), "testhost");
+	snprintf(h->kernel, sizeof(h->kernel), "6.12.117-mnprof");
+	snprintf(h->cmdline, sizeof(h->cmdline), "mnprof record -o t.mnp");
+	snprintf(h->tool_version, sizeof(h->tool_version), "0.1.0");
+}
+
+static void sample_counters(uint64_t *c)
+{
+	memset(c, 0, MN_C_NR * sizeof(*c));
+	c[MN_C_WALKS] = 3;
+	c[MN_C_RB_EVENTS] = 29;
+	c[MN_C_RB_DROPPED] = 4;
+	c[MN_C_STACK_FAILED] = 1;
+}
+
+/*
+ * Write the sample as a recorder would: header, ops names, events in
+ * batches (flushed per "poll"), the stack when first seen, device names,
+ * counters, end (unless @killed). Returns the bytes in @out.
+ */
+static void write_sample(struct fx *f, struct mbuf *out, bool killed)
+{
+	struct mn_tf_writer *w;
+	struct mn_tf_header h;
+	struct mn_names n;
+	uint64_t c[MN_C_NR];
+	FILE *fp;
+	size_t i;
+	int err;
+
+	out->buf = NULL;
+	out->len = 0;
+	fp = open_memstream(&out->buf, &out->len);
+	sample_header(&h);
+	sample_names(&n);
+	sample_counters(c);
+	w = mn_tf_writer_new(fp, &h, &err);
+	CHECK(w != NULL && err == 0);
+	CHECK_EQ_U64(mn_tf_write_names(w, &(struct mn_names){
+			 .ops = n.ops, .nr_ops = n.nr_ops }), 0);
+	for (i = 0; i < f->nr_ev; i++) {
+		CHECK_EQ_U64(mn_tf_add_event(w, &f->ev[i]), 0);
+		if (f->ev[i].type == MN_EV_SLEEP && f->ev[i].cookie == 42) {
+			CHECK_EQ_U64(mn_tf_flush(w), 0);
+			CHECK_EQ_U64(mn_tf_write_stack(w, 42, frames42, 7), 0);
+		}
+		if (i % 10 == 9)
+			CHECK_EQ_U64(mn_tf_flush(w), 0);
+	}
+	CHECK_EQ_U64(mn_tf_flush(w), 0);
+	CHECK_EQ_U64(mn_tf_write_names(w, &(struct mn_names){
+			 .devs = n.devs, .nr_devs = n.nr_devs }), 0);
+	if (!killed) {
+		CHECK_EQ_U64(mn_tf_write_counters(w, c, MN_C_NR), 0);
+		CHECK_EQ_U64(mn_tf_write_end(w, 3600000, 2700000), 0);
+	}
+	CHECK_EQ_U64(mn_tf_writer_events(w), f->nr_ev);
+	CHECK_EQ_U64(mn_tf_writer_free(w), 0);
+	fclose(fp);
+	mn_names_free(&n);
+}
+
+/* Analysis straight from the events, named and merged as a report would. */
+static void direct_summary(struct fx *f, bool with_counters)
+{
+	struct mn_names n;
+	uint64_t c[MN_C_NR];
+
+	mn_analyzer_finish(f->a);
+	sample_names(&n);
+	mn_names_apply(&n, &f->s);
+	mn_names_free(&n);
+	if (with_counters) {
+		sample_counters(c);
+		mn_counters_merge(f->s.counters, c);
+	}
+	mn_summary_sort(&f->s);
+}
+
+/* Read @len bytes of @buf into a fresh trace + summary. */
+struct loaded {
+	struct mn_trace t;
+	struct mn_summary s;
+	struct mn_analyzer *a;
+	struct mn_tf_status st;
+	int ret;
+};
+
+static void load(struct loaded *l, const void *buf, size_t len)
+{
+	FILE *fp = mfile(buf, len);
+
+	mn_trace_init(&l->t);
+	mn_summary_init(&l->s, MN_UNIT_US);
+	l->a = mn_analyzer_new(&l->s);
+	l->ret = mn_tf_load(fp, &l->t, l->a, &l->s, &l->st);
+	fclose(fp);
+}
+
+static void unload(struct loaded *l)
+{
+	mn_analyzer_free(l->a);
+	mn_summary_free(&l->s);
+	mn_trace_free(&l->t);
+}
+
+static bool same_summary(const struct mn_summary *a,
+			 const struct mn_summary *b)
+{
+	size_t i;
+
+	if (a->nr_hists != b->nr_hists || a->nr_invs != b->nr_invs ||
+	    a->nr_devs != b->nr_devs ||
+	    memcmp(a->counters, b->counters, sizeof(a->counters)))
+		return false;
+	for (i = 0; i < a->nr_hists; i++) {
+		if (memcmp(&a->hists[i], &b->hists[i], sizeof(a->hists[i])))
+			return false;
+	}
+	for (i = 0; i < a->nr_invs; i++) {
+		if (memcmp(&a->invs[i], &b->invs[i], sizeof(a->invs[i])))
+			return false;
+	}
+	for (i = 0; i < a->nr_devs; i++) {
+		const struct mn_device *x = &a->devs[i], *y = &b->devs[i];
+
+		if (memcmp(&x->key, &y->key, sizeof(x->key)) ||
+		    strcmp(x->name, y->name) || strcmp(x->driver, y->driver) ||
+		    memcmp(&x->info, &y->info, sizeof(x->info)) ||
+		    x->has_completion != y->has_completion)
+			return false;
+	}
+	return true;
+}
+
+/* --- round trip ----------------------------------------------------------- */
+
+TEST(tracefile_round_trip)
+{
+	const struct mn_device *d;
+	const struct mn_stack *stk;
+	struct loaded l;
+	struct mbuf m;
+	struct fx f;
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	direct_summary(&f, true);
+
+	load(&l, m.buf, m.len);
+	CHECK_EQ_U64(l.ret, 0);
+	CHECK(l.st.complete);
+	CHECK(!l.st.truncated);
+	CHECK_LSTR(l.st.msg, "");
+	CHECK_EQ_U64(l.st.events, f.nr_ev);
+	CHECK_EQ_U64(l.st.offset, m.len);
+	CHECK(same_summary(&f.s, &l.s));
+	CHECK_EQ_U64(l.s.duration_ns, 2700000);
+	CHECK_EQ_U64(l.s.counters[MN_C_RB_DROPPED], 4);
+	CHECK_EQ_U64(l.s.counters[MN_C_STACK_FAILED], 1);
+	CHECK_EQ_U64(l.s.counters[MN_C_WALKS], 3);
+	CHECK_EQ_U64(l.s.counters[MN_C_EMPTY_WALKS], 1);
+	CHECK_EQ_U64(l.s.counters[MN_C_DONE_UNMATCHED], 1);
+	/* names travel with the file */
+	d = mn_summary_find_dev(&l.s, &(struct mn_dev_key){ OPS_OTHER,
+				MN_DEV_OTHER, 1 });
+	CHECK(d && !strcmp(d->name, "foo_notifier_ops#1") &&
+	      !strcmp(d->driver, "foo_notifier_ops"));
+	d = mn_summary_find_dev(&l.s, &(struct mn_dev_key){ OPS_TWO,
+				MN_DEV_MNSIM, 1 });
+	CHECK(d && !strcmp(d->name, "gpu-one"));
+	d = mn_summary_find_dev(&l.s, &(struct mn_dev_key){ OPS_TWO,
+				MN_DEV_MNSIM, 0 });
+	CHECK(d && !strcmp(d->name, "mnsim0") &&
+	      !strcmp(d->driver, "mnsim_two_pass_ops"));
+	/* sorted: mnsim (kind 1) before hmm (2), other (0) first */
+	CHECK_LSTR(l.s.devs[0].name, "foo_notifier_ops#1");
+	CHECK_LSTR(l.s.devs[1].name, "gpu-one");
+	CHECK_LSTR(l.s.devs[2].name, "mnsim0");
+	CHECK_LSTR(l.s.devs[3].name, "hmm_dmirror0");
+	/* header and stacks */
+	CHECK_LSTR(l.t.hdr.host, "testhost");
+	CHECK_LSTR(l.t.hdr.kernel, "6.12.117-mnprof");
+	CHECK_LSTR(l.t.hdr.cmdline, "mnprof record -o t.mnp");
+	CHECK_LSTR(l.t.hdr.tool_version, "0.1.0");
+	CHECK_EQ_U64(l.t.hdr.start_mono_ns, START_MONO);
+	CHECK_EQ_U64(l.t.hdr.start_realtime_ns, 1767225600000000000ULL);
+	CHECK_EQ_U64(l.t.hdr.format_version, MN_TF_VERSION);
+	CHECK_EQ_U64(l.t.hdr.abi_version, MN_ABI_VERSION);
+	stk = mn_stacks_get(&l.t.stacks, 42);
+	CHECK(stk && stk->nr == 7);
+	if (stk) {
+		CHECK_LSTR(stk->frames[4], "mnsim_flush_wait+0x1c/0x30 [mnsim]");
+		CHECK_LSTR(mn_stack_culprit(stk),
+			  "mnsim_flush_wait+0x1c/0x30 [mnsim]");
+	}
+	CHECK(l.t.has_end && l.t.end.events == f.nr_ev);
+	CHECK(l.t.has_counters);
+	unload(&l);
+	free(m.buf);
+	fx_free(&f);
+}
+
+/* The check verdict of a recording equals the verdict of its events. */
+TEST(tracefile_round_trip_check)
+{
+	struct mn_check *c1 = mn_check_new(NULL), *c2 = mn_check_new(NULL);
+	const struct mn_finding *f1, *f2;
+	struct loaded l;
+	struct mbuf m;
+	struct fx f;
+	size_t n1, n2;
+	FILE *fp;
+
+	fx_init(&f);
+	f.record = true;
+	mn_analyzer_on_invalidation(f.a, mn_check_on_invalidation, c1);
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	direct_summary(&f, true);
+	mn_check_finalize(c1, &f.s);
+
+	fp = mfile(m.buf, m.len);
+	mn_trace_init(&l.t);
+	mn_summary_init(&l.s, MN_UNIT_US);
+	l.a = mn_analyzer_new(&l.s);
+	mn_analyzer_on_invalidation(l.a, mn_check_on_invalidation, c2);
+	CHECK_EQ_U64(mn_tf_load(fp, &l.t, l.a, &l.s, &l.st), 0);
+	fclose(fp);
+	mn_check_finalize(c2, &l.s);
+	n1 = mn_check_findings(c1, &f1);
+	n2 = mn_check_findings(c2, &f2);
+	CHECK_EQ_U64(n1, 3);	/* sleep on mnsim1, 2 x single-pass info */
+	CHECK_EQ_U64(n2, n1);
+	if (n1 == n2 && n1 == 3) {
+		size_t i;
+
+		for (i = 0; i < n1; i++) {
+			CHECK(f1[i].kind == f2[i].kind);
+			CHECK(f1[i].severity == f2[i].severity);
+			CHECK(!memcmp(&f1[i].dev, &f2[i].dev, sizeof(f1[i].dev)));
+			CHECK_LSTR(f1[i].device, f2[i].device);
+			CHECK_LSTR(f1[i].driver, f2[i].driver);
+			CHECK_EQ_U64(f1[i].count, f2[i].count);
+			CHECK_EQ_U64(f1[i].sleep_ns, f2[i].sleep_ns);
+			CHECK_EQ_U64(f1[i].max_sleep_stack,
+				     f2[i].max_sleep_stack);
+			CHECK_EQ_U64(f1[i].worst.walk_ts, f2[i].worst.walk_ts);
+			CHECK_EQ_U64(f1[i].worst.oncpu_ns, f2[i].worst.oncpu_ns);
+		}
+		CHECK_LSTR(f2[0].device, "gpu-one");
+		CHECK_EQ_U64(f2[0].max_sleep_stack, 42);
+		CHECK_EQ_U64(f2[0].max_sleep_ns, 1500500 - 1005500);
+	}
+	CHECK_EQ_U64(mn_check_exit_status(c2), 1);
+	mn_check_free(c1);
+	mn_check_free(c2);
+	unload(&l);
+	free(m.buf);
+	fx_free(&f);
+}
+
+/* Little-endian on disk, at the documented offsets. */
+TEST(tracefile_layout)
+{
+	const unsigned char *p;
+	struct mn_tf_writer *w;
+	struct mn_tf_header h;
+	struct mn_event e;
+	struct mbuf m;
+	uint32_t len, crc;
+	FILE *fp;
+	int err;
+
+	fp = open_memstream(&m.buf, &m.len);
+	memset(&h, 0, sizeof(h));
+	w = mn_tf_writer_new(fp, &h, &err);
+	memset(&e, 0, sizeof(e));
+	e.ts = 0x0102030405060708ULL;
+	e.type = MN_EV_P1_END;
+	e.ret = -11;
+	e.cpu = 0x1234;
+	e.event = 6;
+	e.flags = MN_F_HAS_FINISH;
+	memcpy(e.comm, "abcdefghijklmnop", 16);
+	CHECK_EQ_U64(mn_tf_write_events(w, &e, 1), 0);
+	mn_tf_writer_free(w);
+	fclose(fp);
+
+	p = (const unsigned char *)m.buf;
+	CHECK(!memcmp(p, "MNPROFTR\1\0\0\0", 12));
+	CHECK_EQ_U64(p[12], MN_ABI_VERSION);
+	/* header record: type 1, seq 0; payload 3 x u64 + 4 empty strings */
+	CHECK(!memcmp(p + 16, "\1\0\0\0\x28\0\0\0", 8));
+	CHECK(!memcmp(p + 28, "\0\0\0\0", 4));
+	/* the CRC covers type, length, seq and payload (zlib's crc32) */
+	crc = mn_crc32(mn_crc32(0, p + 16, 8), p + 28, 4);
+	crc = mn_crc32(crc, p + 32, 40);
+	CHECK_EQ_U64(p[24] | p[25] << 8 | p[26] << 16 | (uint32_t)p[27] << 24,
+		     crc);
+	/* events record at 16 + 16 + 40 = 72 */
+	p += 72;
+	len = p[4] | p[5] << 8 | p[6] << 16 | (uint32_t)p[7] << 24;
+	CHECK_EQ_U64(p[0], MN_TF_EVENTS);
+	CHECK_EQ_U64(p[12], 1);				/* seq */
+	CHECK_EQ_U64(len, 8 + MN_TF_EVENT_SIZE);
+	CHECK(!memcmp(p + 16, "\1\0\0\0\x74\0\0\0", 8)); /* n 1, size 116 */
+	p += 24;
+	CHECK(!memcmp(p, "\x08\x07\x06\x05\x04\x03\x02\x01", 8));
+	/* ts..dev.ops: 9 x u64; kind, id, then type at 80 */
+	CHECK(!memcmp(p + 80, "\4\0\0\0", 4));
+	CHECK(!memcmp(p + 92, "\xf5\xff\xff\xff", 4));	/* ret -11 */
+	CHECK(!memcmp(p + 96, "\x34\x12\x06\x04", 4));	/* cpu event flags */
+	CHECK(!memcmp(p + 100, "abcdefghijklmnop", 16));
+	CHECK_EQ_U64(m.len, 72 + 16 + 8 + MN_TF_EVENT_SIZE);
+	/* the CRC table is the IEEE one */
+	CHECK_EQ_U64(mn_crc32(0, "123456789", 9), 0xcbf43926);
+	free(m.buf);
+}
+
+/* --- killed recorder, truncation ------------------------------------------ */
+
+/*
+ * No COUNTERS, no END: everything written is read, the reader says the
+ * file is incomplete, the duration runs from the header's start to the
+ * last event (3,500,000 - 900,000), and the counters are the analyzer's.
+ */
+TEST(tracefile_killed_recorder)
+{
+	struct loaded l;
+	struct mbuf m;
+	struct fx f;
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, true);
+	direct_summary(&f, false);
+	load(&l, m.buf, m.len);
+	CHECK_EQ_U64(l.ret, 0);
+	CHECK(!l.st.complete);
+	CHECK(!l.st.truncated);
+	CHECK(strstr(l.st.msg, "no end record") != NULL);
+	CHECK_EQ_U64(l.st.events, f.nr_ev);
+	CHECK(!l.t.has_counters && !l.t.has_end);
+	CHECK(same_summary(&f.s, &l.s));
+	CHECK_EQ_U64(l.s.duration_ns, 3500000 - START_MONO);
+	CHECK_EQ_U64(l.s.counters[MN_C_RB_DROPPED], 0);
+	unload(&l);
+	free(m.buf);
+	fx_free(&f);
+}
+
+/* Record boundaries of a well-formed file, parsed independently. */
+static size_t boundaries(const struct mbuf *m, size_t *out, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)m->buf;
+	size_t off = MN_TF_PREAMBLE_SIZE, n = 0;
+
+	while (off + 16 <= m->len && n < max) {
+		uint32_t len = p[off + 4] | p[off + 5] << 8 |
+			       p[off + 6] << 16 | (uint32_t)p[off + 7] << 24;
+
+		off += 16 + len;
+		out[n++] = off;
+	}
+	return n;
+}
+
+/*
+ * Cut the file at every byte offset: before the first record ends it is
+ * an error; after, a partial read that stops at the last complete record,
+ * with "truncated" unless the cut falls on a record boundary. The events
+ * read never decrease as the cut moves on.
+ */
+TEST(tracefile_truncated_everywhere)
+{
+	size_t ends[256], nb, len, k, prev_events = 0;
+	bool ok = true, msgs = true, mono = true, bounds = true;
+	struct mbuf m;
+	struct fx f;
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	nb = boundaries(&m, ends, 256);
+	CHECK(nb > 5 && ends[nb - 1] == m.len);
+
+	for (len = 0; len < m.len; len++) {
+		struct loaded l;
+		bool on_boundary = false;
+
+		for (k = 0; k < nb; k++)
+			on_boundary |= ends[k] == len;
+		load(&l, m.buf, len);
+		if (!l.st.msg[0])
+			msgs = false;
+		if (len < ends[0]) {
+			ok &= l.ret == -1;
+		} else {
+			ok &= l.ret == 0 && !l.st.complete;
+			ok &= l.st.truncated == !on_boundary;
+			bounds &= l.st.offset <= len &&
+				  (on_boundary ? l.st.offset == len : true);
+			mono &= l.st.events >= prev_events;
+			prev_events = l.st.events;
+		}
+		unload(&l);
+	}
+	CHECK(ok);
+	CHECK(msgs);
+	CHECK(mono);
+	CHECK(bounds);
+	CHECK_EQ_U64(prev_events, f.nr_ev);
+	free(m.buf);
+	fx_free(&f);
+}
+
+TEST(tracefile_truncated_messages)
+{
+	struct loaded l;
+	struct mbuf m;
+	struct fx f;
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	load(&l, m.buf, 0);
+	CHECK_LSTR(l.st.msg, "empty file: not an mnprof trace file");
+	unload(&l);
+	load(&l, m.buf, 5);
+	CHECK_LSTR(l.st.msg, "not an mnprof trace file (bad magic)");
+	unload(&l);
+	load(&l, m.buf, 12);
+	CHECK_LSTR(l.st.msg, "file truncated at offset 12, inside its preamble");
+	unload(&l);
+	load(&l, m.buf, 16);
+	CHECK_LSTR(l.st.msg, "file truncated at offset 16: no header record");
+	unload(&l);
+	load(&l, m.buf, 40);
+	CHECK_LSTR(l.st.msg,
+		  "file truncated at offset 16, inside its header record");
+	unload(&l);
+	load(&l, m.buf, m.len - 1);
+	CHECK(l.st.truncated);
+	CHECK(strstr(l.st.msg, "inside record") != NULL);
+	CHECK(strstr(l.st.msg, "probably killed") != NULL);
+	unload(&l);
+	free(m.buf);
+	fx_free(&f);
+}
+
+/* --- corruption ----------------------------------------------------------- */
+
+/*
+ * Flip every byte in turn: the preamble gives magic/version errors, a
+ * record a CRC error (or, for a length grown past the end, a truncation
+ * warning); never a crash.
+ */
+TEST(tracefile_corrupt_every_byte)
+{
+	bool ok = true, named = true;
+	struct mbuf m;
+	struct fx f;
+	size_t i;
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	for (i = 0; i < m.len; i++) {
+		struct loaded l;
+
+		m.buf[i] ^= 0x5a;
+		load(&l, m.buf, m.len);
+		m.buf[i] ^= 0x5a;
+		if (i < MN_TF_PREAMBLE_SIZE) {
+			ok &= l.ret == -1;
+		} else {
+			ok &= l.ret == -1 || l.st.truncated;
+			/* "record N (type) at offset X: ...", or for the
+			 * header's length "truncated at offset 16, inside
+			 * its header record" */
+			if (l.ret == -1 && !strstr(l.st.msg, " at offset ")) {
+				named = false;
+				printf("  byte %zu: %s\n", i, l.st.msg);
+			}
+		}
+		unload(&l);
+	}
+	CHECK(ok);
+	CHECK(named);
+	free(m.buf);
+	fx_free(&f);
+}
+
+/* The error names the record, its type and offset. */
+TEST(tracefile_crc_message)
+{
+	size_t ends[256], nb;
+	struct loaded l;
+	struct mbuf m;
+	struct fx f;
+	char want[128];
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	nb = boundaries(&m, ends, 256);
+	/* record 4 is the first events record (header, 3 ops) */
+	CHECK(nb > 5);
+	m.buf[ends[3] + 16 + 20] ^= 1;
+	load(&l, m.buf, m.len);
+	snprintf(want, sizeof(want),
+		 "record 4 (events) at offset %zu: CRC mismatch (corrupt file)",
+		 ends[3]);
+	CHECK_EQ_U64(l.ret, (uint64_t)-1);
+	CHECK_LSTR(l.st.msg, want);
+	/* what came before the bad record was read */
+	CHECK_EQ_U64(l.st.records, 4);
+	CHECK_EQ_U64(l.t.names.nr_ops, 3);
+	unload(&l);
+	free(m.buf);
+	fx_free(&f);
+}
+
+static void patch32(char *p, uint32_t v)
+{
+	p[0] = (char)v;
+	p[1] = (char)(v >> 8);
+	p[2] = (char)(v >> 16);
+	p[3] = (char)(v >> 24);
+}
+
+TEST(tracefile_bad_version)
+{
+	struct loaded l;
+	struct mbuf m;
+	struct fx f;
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	patch32(m.buf + 8, 2);
+	load(&l, m.buf, m.len);
+	CHECK_LSTR(l.st.msg,
+		  "trace file format version 2; this mnprof reads version 1");
+	unload(&l);
+	patch32(m.buf + 8, MN_TF_VERSION);
+	patch32(m.buf + 12, MN_ABI_VERSION + 1);
+	load(&l, m.buf, m.len);
+	CHECK(l.ret == -1 && strstr(l.st.msg, "event ABI version 2"));
+	unload(&l);
+	memcpy(m.buf, "MNPROFXX", 8);
+	load(&l, m.buf, m.len);
+	CHECK_LSTR(l.st.msg, "not an mnprof trace file (bad magic)");
+	unload(&l);
+	free(m.buf);
+	fx_free(&f);
+}
+
+/* --- hand-crafted records with valid CRCs --------------------------------- */
+
+struct craft {
+	char *buf;
+	size_t len;
+	FILE *f;
+	uint32_t seq;
+};
+
+static void le32p(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* Append a record with a correct CRC; @len_field overrides the length. */
+static void craft_rec_len(struct craft *c, uint32_t type, const void *pl,
+			  size_t len, uint32_t len_field)
+{
+	unsigned char h[16];
+	uint32_t crc;
+
+	le32p(h, type);
+	le32p(h + 4, len_field);
+	le32p(h + 12, c->seq++);
+	crc = mn_crc32(mn_crc32(0, h, 8), h + 12, 4);
+	le32p(h + 8, mn_crc32(crc, pl, len));
+	fwrite(h, 1, 16, c->f);
+	fwrite(pl, 1, len, c->f);
+}
+
+static void craft_rec(struct craft *c, uint32_t type, const void *pl,
+		      size_t len)
+{
+	craft_rec_len(c, type, pl, len, (uint32_t)len);
+}
+
+/* A preamble and an empty header record. */
+static void craft_begin(struct craft *c)
+{
+	unsigned char pre[16], hdr[40];
+
+	c->buf = NULL;
+	c->len = 0;
+	c->seq = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	memcpy(pre, MN_TF_MAGIC, 8);
+	le32p(pre + 8, MN_TF_VERSION);
+	le32p(pre + 12, MN_ABI_VERSION);
+	fwrite(pre, 1, 16, c->f);
+	memset(hdr, 0, sizeof(hdr));
+	craft_rec(c, MN_TF_HEADER, hdr, sizeof(hdr));
+}
+
+/* Finish, load, return the message (in a static buffer) and result. */
+static int craft_load(struct craft *c, char *msg, size_t size, bool *complete)
+{
+	struct loaded l;
+	int ret;
+
+	fclose(c->f);
+	load(&l, c->buf, c->len);
+	snprintf(msg, size, "%s", l.st.msg);
+	ret = l.ret;
+	if (complete)
+		*complete = l.st.complete;
+	unload(&l);
+	free(c->buf);
+	return ret;
+}
+
+TEST(tracefile_absurd_lengths)
+{
+	unsigned char pl[64];
+	struct craft c;
+	char msg[400];
+
+	/* a record longer than the format allows */
+	craft_begin(&c);
+	craft_rec_len(&c, MN_TF_EVENTS, "", 0, 0xffffffffu);
+	CHECK_EQ_U64(craft_load(&c, msg, sizeof(msg), NULL), (uint64_t)-1);
+	CHECK_LSTR(msg, "record 1 (events) at offset 72: length beyond the "
+		  "format's limit (corrupt file)");
+
+	/* a million counters */
+	craft_begin(&c);
+	le32p(pl, 1000000);
+	craft_rec(&c, MN_TF_COUNTERS, pl, 4);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK_LSTR(msg, "record 1 (counters) at offset 72: more counters than "
+		  "the format allows");
+
+	/* counters: count and length disagree */
+	craft_begin(&c);
+	le32p(pl, 3);
+	craft_rec(&c, MN_TF_COUNTERS, pl, 4 + 8);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "counter count does not match the length"));
+
+	/* 100,000 stack frames */
+	craft_begin(&c);
+	memset(pl, 0, 12);
+	le32p(pl + 8, 100000);
+	craft_rec(&c, MN_TF_STACK, pl, 12);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "(stack) at offset 72: more frames than"));
+
+	/* a frame count larger than the frames present */
+	craft_begin(&c);
+	le32p(pl + 8, 3);
+	le32p(pl + 12, 0);
+	craft_rec(&c, MN_TF_STACK, pl, 16);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "(stack) at offset 72: payload too short"));
+
+	/* a 2 GB string */
+	craft_begin(&c);
+	memset(pl, 0, 12);
+	le32p(pl + 12, 0x7fffffff);
+	craft_rec(&c, MN_TF_OPS, pl, 16);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "(ops) at offset 72: string longer than the format "
+		     "allows"));
+
+	/* 5 events announced, none present */
+	craft_begin(&c);
+	le32p(pl, 5);
+	le32p(pl + 4, MN_TF_EVENT_SIZE);
+	craft_rec(&c, MN_TF_EVENTS, pl, 8);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "event count does not match the length"));
+
+	/* another event size */
+	craft_begin(&c);
+	le32p(pl, 0);
+	le32p(pl + 4, 100);
+	craft_rec(&c, MN_TF_EVENTS, pl, 8);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "unexpected event size"));
+
+	/* bytes left over after a payload */
+	craft_begin(&c);
+	memset(pl, 0, sizeof(pl));
+	craft_rec(&c, MN_TF_OPS, pl, 12 + 4 + 3);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "(ops) at offset 72: unexpected bytes after the "
+		     "payload"));
+}
+
+TEST(tracefile_bad_structure)
+{
+	unsigned char pl[64], pre[16];
+	struct craft c;
+	bool complete;
+	char msg[400];
+
+	memset(pl, 0, sizeof(pl));
+	/* the first record is not a header */
+	c.buf = NULL;
+	c.len = 0;
+	c.seq = 0;
+	c.f = open_memstream(&c.buf, &c.len);
+	memcpy(pre, MN_TF_MAGIC, 8);
+	le32p(pre + 8, MN_TF_VERSION);
+	le32p(pre + 12, MN_ABI_VERSION);
+	fwrite(pre, 1, 16, c.f);
+	craft_rec(&c, MN_TF_OPS, pl, 16);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK_LSTR(msg, "record 0 (ops) at offset 16: the first record is not "
+		  "a header");
+
+	/* two headers */
+	craft_begin(&c);
+	craft_rec(&c, MN_TF_HEADER, pl, 40);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "second header record"));
+
+	/* a record out of sequence */
+	craft_begin(&c);
+	c.seq = 5;
+	craft_rec(&c, MN_TF_OPS, pl, 16);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "record 1 (ops) at offset 72: out of sequence"));
+
+	/* an unknown record type is skipped; an END makes it complete */
+	craft_begin(&c);
+	craft_rec(&c, 99, "future", 6);
+	memset(pl, 0, 32);
+	le32p(pl + 24, 2);			/* records before END */
+	craft_rec(&c, MN_TF_END, pl, 32);
+	CHECK_EQ_U64(craft_load(&c, msg, sizeof(msg), &complete), 0);
+	CHECK(complete);
+	CHECK_LSTR(msg, "");
+
+	/* an END that does not match what was read */
+	craft_begin(&c);
+	memset(pl, 0, 32);
+	pl[16] = 7;				/* 7 events claimed */
+	le32p(pl + 24, 1);
+	craft_rec(&c, MN_TF_END, pl, 32);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "(end) at offset 72: events missing before the end "
+		     "record"));
+
+	/* data after the END: a warning */
+	craft_begin(&c);
+	memset(pl, 0, 32);
+	le32p(pl + 24, 1);
+	craft_rec(&c, MN_TF_END, pl, 32);
+	fwrite("junk", 1, 4, c.f);
+	CHECK_EQ_U64(craft_load(&c, msg, sizeof(msg), &complete), 0);
+	CHECK(complete);
+	CHECK_LSTR(msg, "data after the end record (offset 120) ignored");
+}
+
+/* --- reader callbacks and writer errors ----------------------------------- */
+
+static int stop_at_events(const struct mn_event *ev, size_t n, void *ctx)
+{
+	(*(size_t *)ctx) += n;
+	return 5;
+}
+
+static int stop_one(const struct mn_event *ev, size_t n, void *ctx)
+{
+	return 1;
+}
+
+TEST(tracefile_handler_stops)
+{
+	struct mn_tf_handler h = { .events = stop_at_events };
+	struct mn_tf_status st;
+	struct mbuf m;
+	struct fx f;
+	size_t seen = 0;
+	FILE *fp;
+
+	fx_init(&f);
+	f.record = true;
+	sample_events(&f);
+	write_sample(&f, &m, false);
+	fp = mfile(m.buf, m.len);
+	CHECK_EQ_U64(mn_tf_read(fp, &h, &seen, &st), 5);
+	/* the first events record ends at the sleep with a new stack */
+	CHECK_EQ_U64(seen, 7);
+	CHECK(strstr(st.msg, "(events) at offset") &&
+	      strstr(st.msg, "stopped by the reader"));
+	fclose(fp);
+	/* a handler returning 1 is not taken for the end of the file */
+	fp = mfile(m.buf, m.len);
+	CHECK_EQ_U64(mn_tf_read(fp, &(struct mn_tf_handler){
+			 .events = stop_one }, &seen, &st), 1);
+	CHECK(!st.complete && strstr(st.msg, "stopped by the reader"));
+	fclose(fp);
+	/* no handler at all: just validates */
+	fp = mfile(m.buf, m.len);
+	CHECK_EQ_U64(mn_tf_read(fp, NULL, NULL, &st), 0);
+	CHECK(st.complete);
+	CHECK_EQ_U64(st.events, f.nr_ev);
+	fclose(fp);
+	free(m.buf);
+	fx_free(&f);
+}
+
+TEST(tracefile_writer_errors)
+{
+	struct mn_tf_writer *w;
+	struct mn_tf_header h;
+	uint64_t big[MN_TF_MAX_COUNTERS + 1];
+	struct mbuf m;
+	FILE *fp;
+	int err;
+
+	memset(&h, 0, sizeof(h));
+	fp = fopen("/dev/full", "w");
+	if (fp) {
+		w = mn_tf_writer_new(fp, &h, &err);
+		CHECK(w == NULL);
+		CHECK_EQ_U64(err, (uint64_t)-ENOSPC);
+		fclose(fp);
+	}
+	fp = open_memstream(&m.buf, &m.len);
+	w = mn_tf_writer_new(fp, &h, &err);
+	memset(big, 0, sizeof(big));
+	CHECK_EQ_U64(mn_tf_write_counters(w, big, MN_TF_MAX_COUNTERS + 1),
+		     (uint64_t)-EINVAL);
+	CHECK_EQ_U64(mn_tf_write_counters(w, big, MN_C_NR), 0);
+	CHECK_EQ_U64(mn_tf_writer_free(w), 0);
+	fclose(fp);
+	free(m.buf);
+}
+
+/* Long strings are truncated to fit, on both sides, never overflowing. */
+TEST(tracefile_long_strings)
+{
+	static char longsym[10000];
+	const char *frames[1] = { longsym };
+	const struct mn_stack *st;
+	struct mn_tf_writer *w;
+	struct mn_tf_header h;
+	struct loaded l;
+	struct mbuf m;
+	FILE *fp;
+	int err;
+
+	memset(longsym, 'x', sizeof(longsym) - 1);
+	memset(&h, 0, sizeof(h));
+	memset(h.cmdline, 'c', sizeof(h.cmdline) - 1);
+	fp = open_memstream(&m.buf, &m.len);
+	w = mn_tf_writer_new(fp, &h, &err);
+	CHECK_EQ_U64(mn_tf_write_ops(w, 1, 0, longsym), 0);
+	CHECK_EQ_U64(mn_tf_write_stack(w, 3, frames, 1), 0);
+	CHECK_EQ_U64(mn_tf_write_end(w, 0, 0), 0);
+	mn_tf_writer_free(w);
+	fclose(fp);
+	load(&l, m.buf, m.len);
+	CHECK_EQ_U64(l.ret, 0);
+	CHECK_EQ_U64(strlen(l.t.hdr.cmdline), sizeof(h.cmdline) - 1);
+	CHECK_EQ_U64(strlen(l.t.names.ops[0].symbol), MN_DRIVER_NAME_LEN - 1);
+	st = mn_stacks_get(&l.t.stacks, 3);
+	CHECK(st && strlen(st->frames[0]) == MN_FRAME_MAX_LEN - 1);
+	unload(&l);
+	free(m.buf);
+}
+
+/* A COUNTERS record with fewer or more counters than this version has. */
+TEST(tracefile_counters_sizes)
+{
+	unsigned char pl[4 + 8 * 20];
+	struct craft c;
+	struct loaded l;
+	int i;
+
+	/* none */
+	craft_begin(&c);
+	le32p(pl, 0);
+	craft_rec(&c, MN_TF_COUNTERS, pl, 4);
+	fclose(c.f);
+	load(&l, c.buf, c.len);
+	CHECK_EQ_U64(l.ret, 0);
+	CHECK(l.t.has_counters && l.t.counters[MN_C_RB_DROPPED] == 0);
+	unload(&l);
+	free(c.buf);
+
+	/* 20: the first MN_C_NR are kept */
+	craft_begin(&c);
+	le32p(pl, 20);
+	for (i = 0; i < 20; i++) {
+		memset(pl + 4 + 8 * i, 0, 8);
+		pl[4 + 8 * i] = (unsigned char)(i + 1);
+	}
+	craft_rec(&c, MN_TF_COUNTERS, pl, sizeof(pl));
+	fclose(c.f);
+	load(&l, c.buf, c.len);
+	CHECK_EQ_U64(l.ret, 0);
+	CHECK_EQ_U64(l.t.counters[MN_C_DEV_FULL], MN_C_DEV_FULL + 1);
+	CHECK_EQ_U64(l.s.counters[MN_C_RB_DROPPED], MN_C_RB_DROPPED + 1);
+	/* counters the analyzer computes: the larger of file and events */
+	CHECK_EQ_U64(l.s.counters[MN_C_WALKS], MN_C_WALKS + 1);
+	unload(&l);
+	free(c.buf);
+}
