@@ -212,10 +212,14 @@ int mn_cmd_record(const struct mn_cli *cli)
 	if (ret == MN_EXIT_OK) {
 		char buf[32];
 
-		fprintf(stderr, "Recorded %llu events in %s to %s\n",
+		fprintf(stderr, "Recorded %llu events in %s to %s",
 			(unsigned long long)live.counters[MN_C_RB_EVENTS],
 			mn_text_duration(buf, sizeof(buf), (int64_t)live.duration_ns),
 			cli->output);
+		if (live.counters[MN_C_RB_DROPPED])
+			fprintf(stderr, "; %llu events DROPPED (ring buffer full): increase --ringbuf-size",
+				(unsigned long long)live.counters[MN_C_RB_DROPPED]);
+		fputc('\n', stderr);
 		mn_summary_sort(&live);
 		if (cli->json ? mn_run_print_json(cli, &live, stdout) :
 				mn_run_print_text(cli, &live, stdout))

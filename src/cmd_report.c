@@ -53,11 +53,14 @@ int mn_cmd_report(const struct mn_cli *cli)
 		goto out;
 	}
 	if (!st.complete || st.truncated)
-		fprintf(stderr, "mnprof report: warning: %s: %s; reporting the %llu events of its %llu complete records\n",
+		fprintf(stderr, "mnprof report: warning: %s is incomplete (%s); the figures cover its %llu complete records, %llu events\n",
 			cli->input,
-			st.msg[0] ? st.msg : "incomplete (no end record: the recorder was killed?)",
-			(unsigned long long)st.events,
-			(unsigned long long)st.records);
+			st.msg[0] ? st.msg : "no end record: the recorder was killed?",
+			(unsigned long long)st.records,
+			(unsigned long long)st.events);
+	else if (st.msg[0])
+		fprintf(stderr, "mnprof report: warning: %s: %s\n", cli->input,
+			st.msg);
 	mn_run_report_anomalies(mn_analyzer_stats(an));
 	if (!cli->json)
 		printf("Recorded on %s (%s) by %s\n\n", t.hdr.host, t.hdr.kernel,

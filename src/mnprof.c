@@ -58,7 +58,7 @@ static const struct argp_option opt_live[] = {
 };
 
 static const struct argp_option opt_events[] = {
-	{ "ringbuf-size", 'b', "MB", 0, "Ring buffer for per-callback events, MiB (default 16)", 4 },
+	{ "ringbuf-size", 'b', "MB", 0, "Ring buffer for per-callback events, MiB (default 64)", 4 },
 	{},
 };
 
@@ -336,7 +336,7 @@ int main(int argc, char **argv)
 	struct mn_cli cli = {
 		.cmd = MN_CMD_LIVE,
 		.unit_ns = MN_UNIT_US,
-		.ringbuf_mb = 16,
+		.ringbuf_mb = 64,
 		.pass1_budget_ns = 250 * 1000ULL,
 	};
 	struct argp argp = {

@@ -360,6 +360,25 @@ static const struct dstate *dstate_find(const struct mn_check *c,
 	return NULL;
 }
 
+/*
+ * A busy pass 1 is inferred from on-CPU time, which an interrupt storm or
+ * a cold cache can also inflate once; a driver that busy-waits does it on
+ * every invalidation. So a violation needs a pattern: at least
+ * MN_CHECK_BUSY_MIN_COUNT callbacks and MN_CHECK_BUSY_MIN_PERCENT of the
+ * device's two-pass callbacks that ran (or its only one). Isolated cases
+ * are warnings.
+ */
+static bool busy_wait_is_pattern(uint64_t count,
+				 const struct mn_check_device *cd)
+{
+	uint64_t ran = mn_sub_sat(cd->two_pass, cd->refused);
+
+	if (ran <= 1)
+		return count >= 1;
+	return count >= MN_CHECK_BUSY_MIN_COUNT &&
+	       count * 100 >= ran * MN_CHECK_BUSY_MIN_PERCENT;
+}
+
 static struct mn_finding *finding_push(struct mn_check *c,
 				       struct mn_check_device *cd,
 				       enum mn_finding_kind k,
@@ -376,6 +395,8 @@ static struct mn_finding *finding_push(struct mn_check *c,
 	}
 	f->kind = k;
 	f->severity = kind_severity(k);
+	if (k == MN_FIND_BUSY_WAIT && !busy_wait_is_pattern(f->count, cd))
+		f->severity = MN_SEV_WARNING;
 	f->dev = cd->key;
 	memcpy(f->device, cd->name, sizeof(f->device));
 	memcpy(f->driver, cd->driver, sizeof(f->driver));

@@ -37,6 +37,10 @@
 
 /* Default of --pass1-budget. */
 #define MN_CHECK_DEFAULT_BUDGET_NS	250000ULL
+/* A busy pass 1 is a violation from this many callbacks and percent of
+ * the device's two-pass callbacks on (see check.c). */
+#define MN_CHECK_BUSY_MIN_COUNT		2
+#define MN_CHECK_BUSY_MIN_PERCENT	5
 
 /**
  * enum mn_dev_class - how a device's notifier uses the passes

@@ -53,9 +53,16 @@ static const struct mn_stack *finding_stack(const struct mn_finding *f,
 	return mn_stacks_get(o->stacks, f->max_sleep_stack);
 }
 
+/* "250 us", "1.13 ms", "2.93 s": check figures span all three. */
 static const char *dur(char *buf, size_t len, uint64_t ns)
 {
-	return mn_text_duration(buf, len, (int64_t)ns);
+	if (ns < 1000000)
+		snprintf(buf, len, "%.0f us", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.2f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
+	return buf;
 }
 
 /* The sentence under a finding's title. */
@@ -79,6 +86,9 @@ static void text_finding_body(FILE *out, const struct mn_finding *f,
 			"           without sleeping, then asked for a second pass; longest %s on a CPU\n",
 			f->count, total, dur(a, sizeof(a), o->budget_ns),
 			dur(b, sizeof(b), f->max_oncpu_ns));
+		if (f->severity != MN_SEV_VIOLATION)
+			fprintf(out, "           isolated (an interrupt or a cold cache can do this once); a busy-waiting\n"
+				"           driver does it on every invalidation, which would be a violation\n");
 		break;
 	case MN_FIND_FALLBACK_WAIT:
 		fprintf(out, "           %" PRIu64 " of %" PRIu64 " first passes waited in invalidate_start (%" PRIu64 " sleeps, %s;\n"

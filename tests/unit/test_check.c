@@ -276,6 +276,44 @@ TEST(check_busy_wait_budget_edge)
 }
 
 /*
+ * A busy pass 1 is a violation only as a pattern (check.c,
+ * busy_wait_is_pattern()): 40 callbacks per device, budget 250,000 ns.
+ *   dev 0: 1 busy of 40 (2.5%)            -> warning (isolated)
+ *   dev 1: 2 busy of 40 (5%, count 2)     -> violation
+ *   dev 2: 1 busy of 1 (its only callback) -> violation
+ */
+TEST(check_busy_wait_needs_a_pattern)
+{
+	const struct mn_finding *b;
+	struct mn_check *c;
+	uint64_t t = 1000000;
+	struct fx f;
+	int i;
+
+	fx_init(&f);
+	for (i = 0; i < 40; i++) {
+		one_cb(&f, t, 0, true, i == 7 ? 300000 : 5000, 0, 0, 0, true);
+		t += 1000000;
+		one_cb(&f, t, 1, true, i % 20 == 3 ? 300000 : 5000, 0, 0, 0, true);
+		t += 1000000;
+	}
+	one_cb(&f, t, 2, true, 300000, 0, 0, 0, true);
+	c = run_check(&f, BUDGET);
+	b = find(c, MN_FIND_BUSY_WAIT, 0);
+	CHECK(b && b->count == 1 && b->severity == MN_SEV_WARNING);
+	b = find(c, MN_FIND_BUSY_WAIT, 1);
+	CHECK(b && b->count == 2 && b->severity == MN_SEV_VIOLATION);
+	b = find(c, MN_FIND_BUSY_WAIT, 2);
+	CHECK(b && b->count == 1 && b->severity == MN_SEV_VIOLATION);
+	CHECK_EQ_U64(cdev(c, 0)->violations, 0);
+	CHECK_EQ_U64(cdev(c, 0)->warnings, 1);
+	CHECK_EQ_U64(cdev(c, 1)->violations, 2);
+	CHECK_EQ_U64(mn_check_count(c, MN_SEV_VIOLATION), 2);
+	mn_check_free(c);
+	fx_free(&f);
+}
+
+/*
  * Busy past the budget without asking for a second pass: the legal
  * fallback (a non-blockable range cannot sleep), a warning marked busy.
  * Worst example of a busy wait: the most on-CPU time.

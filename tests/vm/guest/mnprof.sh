@@ -1,0 +1,241 @@
+#!/bin/bash
+# Guest side of tests/vm/mnprof.test: mnprof end to end on the test kernel,
+# with mnsim devices whose latency and behaviour the test controls, and
+# mnload as the workload. mnprof runs as its AddressSanitizer build.
+set -u
+. tests/lib.sh
+M=build/mnprof-asan
+L=tools/mnload/mnload
+out=/tmp/mnprof
+mkdir -p "$out"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+
+# live NAME [MNPROF ARGS...] -- MNLOAD ARGS...: mnprof --json around one
+# mnload run; $out/NAME.json is mnprof's, $out/NAME.load.json mnload's.
+live() {
+	local name=$1 margs=()
+	shift
+	while [ "$1" != "--" ]; do margs+=("$1"); shift; done
+	shift
+	$M --json "${margs[@]}" -- sh -c "$L --json --quiet $* >$out/$name.load.json" \
+		>"$out/$name.json" 2>"$out/$name.err"
+	t_eq "$name: mnprof exit status" "$?" 0
+	t_check "$name: mnprof printed one JSON object" jq -e 'type == "object"' "$out/$name.json" >/dev/null
+}
+
+jqv() { jq -r "$1" "$2"; }
+
+within() { # within "what" VALUE REF PERCENT
+	local lo hi
+	lo=$(awk -v r="$3" -v p="$4" 'BEGIN { print r * (1 - p / 100) }')
+	hi=$(awk -v r="$3" -v p="$4" 'BEGIN { print r * (1 + p / 100) }')
+	if awk -v v="$2" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(v >= lo && v <= hi) }'; then
+		t_ok "$1 ($2 within $4% of $3)"
+	else
+		t_fail "$1: $2 not within $4% of $3"
+	fi
+}
+
+common="--gpus 4 --latency-us 1000 --op munmap --iterations 200"
+
+echo "# 4 two-pass devices at 1000 us, 200 munmaps"
+live twopass -- $common --mode two-pass
+j=$out/twopass.json
+t_eq "4 mnsim devices attributed" "$(jqv '[.devices[] | select(.kind == "mnsim")] | length' "$j")" 4
+for i in 0 1 2 3; do
+	d=".devices[] | select(.name == \"mnsim$i\")"
+	t_eq "mnsim$i: two-pass, 200 callbacks, 200 finishes" \
+		"$(jqv "$d | \"\(.mode) \(.first_pass) \(.finish_requested)\"" "$j")" "two_pass 200 200"
+	t_eq "mnsim$i: device latency is exact (completion source)" \
+		"$(jqv "$d | .device_latency.exact" "$j")" true
+	lat=$(jqv "$d | .device_latency.mean_us" "$j")
+	within "mnsim$i: device latency vs the 1000 us set" "$lat" 1000 15
+	truth=$(jqv ".devices[$i].device_mean_us" "$out/twopass.load.json")
+	within "mnsim$i: device latency vs mnsim's own measurement" "$lat" "$truth" 5
+done
+t_eq "200 unmap invalidations" "$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .count' "$j")" 200
+gain=$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .gain' "$j")
+t_num "overlap gain of two-pass" "$gain" ">=" 3.0
+serial=$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .serial_mean_us' "$j")
+t_eq "no bound in the estimate" "$(jqv '.invalidations.total.bound_walks' "$j")" 0
+t_eq "nothing dropped or unmatched" "$(jqv '.drops + .unmatched' "$j")" 0
+
+echo "# the same run single-pass"
+live single -- $common --mode single-pass
+j=$out/single.json
+g1=$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .gain' "$j")
+t_num "single-pass gain at least 0.9" "$g1" ">=" 0.9
+t_num "single-pass gain at most 1.1" "$g1" "<=" 1.1
+t_eq "single-pass devices classified" \
+	"$(jqv '[.devices[] | select(.mode == "single_pass")] | length' "$j")" 4
+mean1=$(jqv .mean_us "$out/single.load.json")
+within "two-pass serial estimate vs mnload's single-pass mean" "$serial" "$mean1" 15
+echo "# two-pass: wall $(jqv '.invalidations.total.wall_mean_us' "$out/twopass.json") us, serial $serial us, gain $gain; single-pass mnload mean $mean1 us, gain $g1"
+
+echo "# check"
+$M check --json -- sh -c "$L --quiet $common --mode two-pass >/dev/null" >"$out/check-clean.json" 2>"$out/check-clean.err"
+t_eq "check on a clean two-pass run exits 0" "$?" 0
+t_eq "... verdict ok, no violation" "$(jqv '"\(.verdict) \(.violations)"' "$out/check-clean.json")" "ok 0"
+
+$M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
+	--mode two-pass,two-pass,pass1-wait,two-pass >/dev/null" >"$out/check-wait.json" 2>"$out/check-wait.err"
+t_eq "check with device 2 in pass1-wait exits 1" "$?" 1
+f='.findings[] | select(.kind == "sleep_in_pass1")'
+t_eq "the sleep-in-pass-1 violation names mnsim2 only" \
+	"$(jqv "[$f | .device] | join(\",\")" "$out/check-wait.json")" mnsim2
+t_eq "... 50 of its callbacks slept" "$(jqv "$f | .count" "$out/check-wait.json")" 50
+t_check "... its stack names the mnsim function that slept" \
+	grep -q '"mnsim_pass1_wait_invalidate_start+' "$out/check-wait.json"
+t_check "... the culprit frame is in mnsim" \
+	test "$(jqv "$f | .culprit" "$out/check-wait.json" | grep -c '\[mnsim\]')" = 1
+$M check -- $L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 20 \
+	--mode two-pass,two-pass,pass1-wait,two-pass >"$out/check-wait.txt" 2>&1
+t_check "text check output says VIOLATION, the device and the verdict" \
+	sh -c "grep -q '^VIOLATION  sleep in pass 1: mnsim2 (mnsim_pass1_wait_ops)' $out/check-wait.txt &&
+	       grep -q 'mnsim_pass1_wait_invalidate_start' $out/check-wait.txt &&
+	       grep -q '^verdict: FAIL' $out/check-wait.txt"
+
+$M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
+	--mode two-pass,pass1-spin,two-pass,two-pass >/dev/null" >"$out/check-spin.json" 2>"$out/check-spin.err"
+t_eq "check with device 1 in pass1-spin exits 1" "$?" 1
+t_eq "pass1-spin is a suspected busy wait (violation) on mnsim1 only" \
+	"$(jqv '[.findings[] | select(.kind == "busy_wait" and .severity == "violation") | .device] | join(",")' "$out/check-spin.json")" mnsim1
+t_eq "... on all 50 of its callbacks" \
+	"$(jqv '.findings[] | select(.kind == "busy_wait" and .device == "mnsim1") | .count' "$out/check-spin.json")" 50
+t_eq "... and not a sleep" \
+	"$(jqv '[.findings[] | select(.kind == "sleep_in_pass1")] | length' "$out/check-spin.json")" 0
+
+$M check --json -- sh -c "$L --quiet --gpus 2 --latency-us 500 --op munmap --iterations 20 \
+	--mode inline >/dev/null" >"$out/check-inline.json" 2>"$out/check-inline.err"
+t_eq "check with inline (fallback) devices exits 0" "$?" 0
+t_eq "inline devices: fallback waits and never-asks warnings" \
+	"$(jqv '[.findings[] | .kind] | unique | join(",")' "$out/check-inline.json")" \
+	"fallback_wait,no_second_pass"
+
+echo "# test_hmm: an in-tree single-pass user"
+insmod "$MNVM_MODDIR/kernel/lib/test_hmm.ko" 2>/dev/null
+$M check --json -- build/hmm_touch 20 >"$out/hmm.json" 2>"$out/hmm.err"
+t_eq "check of test_hmm exits 0 (single-pass is no violation)" "$?" 0
+t_eq "test_hmm devices attributed by name" \
+	"$(jqv '[.devices[] | select(.kind == "hmm") | .name] | sort | join(",")' "$out/hmm.json")" \
+	"hmm_dmirror0,hmm_dmirror1"
+t_eq "... classified single-pass" \
+	"$(jqv '[.devices[] | select(.kind == "hmm") | .class] | unique | join(",")' "$out/hmm.json")" single_pass
+t_eq "... reported as single-pass notifiers (info)" \
+	"$(jqv '[.findings[] | select(.kind == "single_pass" and .severity == "info")] | length' "$out/hmm.json")" 2
+$M --json -- build/hmm_touch 20 >"$out/hmm-live.json" 2>"$out/hmm-live.err"
+t_eq "live: hmm_dmirror0 single-pass, driver dmirror_min_ops" \
+	"$(jqv '.devices[] | select(.name == "hmm_dmirror0") | "\(.mode) \(.driver)"' "$out/hmm-live.json")" \
+	"single_pass dmirror_min_ops"
+rmmod test_hmm
+
+echo "# record then report"
+figures() { # the figures that must agree, without timing metadata
+	jq -S '{devices: [.devices[] | del(.completion_source)], invalidations}' "$1"
+}
+$M record -o "$out/rec.mnprof" --json -- sh -c "$L --quiet $common --mode two-pass,single-pass,two-pass,two-pass >/dev/null" \
+	>"$out/rec-live.json" 2>"$out/rec.err"
+t_eq "record exits 0" "$?" 0
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	$M report --json "$out/rec.mnprof" >"$out/rec-report.json" 2>"$out/report.err"
+t_eq "report runs without privileges" "$?" 0
+if cmp -s <(figures "$out/rec-live.json") <(figures "$out/rec-report.json"); then
+	t_ok "report of the recording gives the figures the kernel aggregated live"
+else
+	t_fail "report of the recording gives the figures the kernel aggregated live"
+	diff <(figures "$out/rec-live.json") <(figures "$out/rec-report.json") | head -n 20 | t_diag
+fi
+t_eq "the recording has 200 invalidations" \
+	"$(jqv '.invalidations.total.count' "$out/rec-report.json")" 200
+
+# A second, independent mnprof running live next to the recorder.
+$M --json >"$out/conc-live.json" 2>"$out/conc-live.err" &
+lpid=$!
+$M record -o "$out/conc.mnprof" >/dev/null 2>"$out/conc-rec.err" &
+rpid=$!
+for _ in $(seq 100); do
+	grep -q Tracing "$out/conc-live.err" && grep -q Recording "$out/conc-rec.err" && break
+	sleep 0.1
+done
+$L --quiet $common --mode two-pass >/dev/null
+kill -INT $lpid $rpid
+wait $lpid
+t_eq "live mnprof stopped by SIGINT exits 0" "$?" 0
+wait $rpid
+t_eq "recorder stopped by SIGINT exits 0" "$?" 0
+$M report --json "$out/conc.mnprof" >"$out/conc-report.json" 2>"$out/conc-report.err"
+# Two instances time the same tracepoints a few microseconds apart (each
+# runs its programs in turn), so counts must agree exactly, times closely.
+counts() {
+	jq -S '{devices: [.devices[] | {name, first_pass, two_pass, finish_requested,
+		n: [.pass1.count, .pass2.count, .gap.count, .device_latency.count]}],
+		inv: [.invalidations.by_event[] | {event, count, callbacks, second_passes}]}' "$1"
+}
+if cmp -s <(counts "$out/conc-live.json") <(counts "$out/conc-report.json"); then
+	t_ok "a live mnprof and a recording of the same run count the same callbacks"
+else
+	t_fail "a live mnprof and a recording of the same run count the same callbacks"
+	diff <(counts "$out/conc-live.json") <(counts "$out/conc-report.json") | head -n 20 | t_diag
+fi
+for k in wall_mean_us serial_mean_us gain; do
+	within "... and agree on the $k of unmap" \
+		"$(jqv ".invalidations.by_event[] | select(.event == \"unmap\") | .$k" "$out/conc-report.json")" \
+		"$(jqv ".invalidations.by_event[] | select(.event == \"unmap\") | .$k" "$out/conc-live.json")" 5
+done
+
+echo "# a killed recorder, truncated and corrupt files"
+$M record -o "$out/killed.mnprof" >/dev/null 2>&1 &
+rpid=$!
+sleep 1
+$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 100 --mode two-pass >/dev/null
+kill -KILL $rpid
+wait $rpid 2>/dev/null
+$M report "$out/killed.mnprof" >"$out/killed.txt" 2>"$out/killed.err"
+t_eq "report of a killed recording exits 0" "$?" 0
+t_check "... and says the file is incomplete" grep -q "incomplete" "$out/killed.err"
+t_check "... and reports what it holds" grep -q "^unmap " "$out/killed.txt"
+size=$(stat -c %s "$out/rec.mnprof")
+bad=0
+for cut in 0 7 16 40 100 1000 $((size / 2)) $((size - 1)); do
+	head -c "$cut" "$out/rec.mnprof" >"$out/cut.mnprof"
+	$M report "$out/cut.mnprof" >/dev/null 2>"$out/cut.err"
+	rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 2 ]; then bad=1; fi
+	if [ "$rc" = 2 ] && ! grep -q "mnprof report: .*cut.mnprof: " "$out/cut.err"; then bad=1; fi
+done
+t_eq "truncated files: a clear error or a partial report, never a crash" "$bad" 0
+cp "$out/rec.mnprof" "$out/flip.mnprof"
+byte=$(od -An -tu1 -j $((size / 2)) -N1 "$out/rec.mnprof" | tr -d ' ')
+printf "\\$(printf %03o $((255 - byte)))" |
+	dd of="$out/flip.mnprof" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+t_check "the corrupted copy differs" sh -c "! cmp -s $out/rec.mnprof $out/flip.mnprof"
+$M report "$out/flip.mnprof" >/dev/null 2>"$out/flip.err"
+t_eq "a corrupted byte: exit status 2" "$?" 2
+t_check "... with an error naming the record and offset" grep -q "record .* at offset" "$out/flip.err"
+
+echo "# 4 threads, 8 devices, 10000 invalidations"
+live stress -- --threads 4 --gpus 8 --latency-us 200 --op madvise --iterations 10000 --mode two-pass
+j=$out/stress.json
+t_eq "every invalidation counted" "$(jqv '.invalidations.total.count' "$j")" 10000
+t_eq "every device saw every invalidation" \
+	"$(jqv '[.devices[] | select(.first_pass == 10000)] | length' "$j")" 8
+t_eq "nothing dropped or unmatched in the kernel aggregation" "$(jqv '.drops + .unmatched' "$j")" 0
+$M record -o "$out/stress.mnprof" -- $L --quiet --threads 4 --gpus 8 --latency-us 200 \
+	--op madvise --iterations 10000 --mode two-pass >"$out/stress-rec.txt" 2>"$out/stress-rec.err"
+t_eq "recording the stress run exits 0" "$?" 0
+$M report --json "$out/stress.mnprof" >"$out/stress-report.json" 2>/dev/null
+drops=$(jqv '.counters.rb_dropped' "$out/stress-report.json")
+got=$(jqv '.invalidations.total.count' "$out/stress-report.json")
+echo "# recorded stress run: $(jqv '.counters.rb_events' "$out/stress-report.json") events, $drops dropped"
+if [ "$drops" = 0 ]; then
+	t_eq "recorder kept up: report has every invalidation" "$got" 10000
+else
+	t_check "drops are shown: the recorder's summary warns" grep -q "WARNING: .*dropped" "$out/stress-rec.txt"
+fi
+
+echo "# errors a person can act on"
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $M -d 1 >/dev/null 2>"$out/noroot.err"
+t_eq "not root: exit status 2" "$?" 2
+t_check "... says it needs root or CAP_BPF/CAP_PERFMON" grep -q "root" "$out/noroot.err"
+
+t_done
