@@ -67,7 +67,8 @@ tools:
 kernel:
 	tools/vmtest/build-kernel
 
-test: all
+# The kernel first: checkpatch, patch-apply and the VM suites need its tree.
+test: all $(O)/unit-tests kernel
 	tests/run
 
 demo: all

@@ -780,6 +780,15 @@ int BPF_PROG(p1_end, struct mmu_interval_notifier *sub,
 	w->cur_cb = 0;
 	w->cur_pass = 0;
 	if (has_finish) {
+		__u64 *old = bpf_map_lookup_elem(&pending, &fin);
+
+		/*
+		 * Still pending: its second pass was never seen (mnprof
+		 * attached between its two passes). Forget that callback, or
+		 * it would hold its cbs entry for good.
+		 */
+		if (old)
+			cb_forget(*old);
 		cb->finish = fin;
 		if (bpf_map_update_elem(&pending, &fin, &id, BPF_ANY)) {
 			count(MN_C_PENDING_FULL);

@@ -233,6 +233,22 @@ else
 	t_check "drops are shown: the recorder's summary warns" grep -q "WARNING: .*dropped" "$out/stress-rec.txt"
 fi
 
+echo "# options: interval, pid and device filters, units"
+$M --json -i 0.3 -- sh -c "$L --quiet --gpus 2 --latency-us 1000 --op munmap --iterations 600 >/dev/null" \
+	>"$out/interval.json" 2>/dev/null
+n=$(grep -c . "$out/interval.json")
+t_num "-i prints one JSON object per interval plus the final one" "$n" ">=" 3
+t_check "... each a JSON object" sh -c "jq -e 'type == \"object\"' $out/interval.json >/dev/null"
+t_eq "... the last one has every invalidation" "$(tail -n 1 "$out/interval.json" | jq .invalidations.total.count)" 600
+sh -c "sleep 600" &
+other=$!
+$M --json -p "$other" -- sh -c "$L --quiet --gpus 2 --iterations 20 >/dev/null" >"$out/pid.json" 2>/dev/null
+kill $other
+t_eq "-p another process: no invalidation of mnload counted" "$(jqv '.invalidations.total.count' "$out/pid.json")" 0
+$M --json --device mnsim1 -m -- sh -c "$L --quiet --gpus 3 --iterations 20 >/dev/null" >"$out/dev.json" 2>/dev/null
+t_eq "--device mnsim1: only that device" "$(jqv '[.devices[].name] | join(",")' "$out/dev.json")" mnsim1
+t_eq "-m: histograms in milliseconds" "$(jqv .unit "$out/dev.json")" ms
+
 echo "# errors a person can act on"
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $M -d 1 >/dev/null 2>"$out/noroot.err"
 t_eq "not root: exit status 2" "$?" 2
