@@ -5,6 +5,7 @@
 #   make test         everything: unit tests, tool tests, VM tests (builds the
 #                     test kernel on first use, cached in /var/cache/mnprof)
 #   make demo         the demo in the test VM (see README.md)
+#   make bench        benchmarks: mnprof's overhead on the workload (figures)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
 #   make clean
@@ -30,7 +31,7 @@ UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test demo kernel checkpatch clean tools
+.PHONY: all unit test demo bench kernel checkpatch clean tools
 
 all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
 
@@ -73,6 +74,10 @@ test: all $(O)/unit-tests kernel
 
 demo: all
 	tools/demo
+
+# Figures, not assertions: what tracing costs the workload.
+bench: all
+	bench/overhead
 
 checkpatch:
 	tests/checkpatch.sh

@@ -803,6 +803,31 @@ int BPF_PROG(p1_end, struct mmu_interval_notifier *sub,
 
 /* --- pass 2 ------------------------------------------------------------------ */
 
+/* Ship a second-pass event; the device comes from the callback if known. */
+static __always_inline void p2_event(__u32 type, __u64 ts,
+				     struct mmu_interval_notifier *sub,
+				     __u64 fin, const struct mn_cb *cb)
+{
+	struct mn_event *e = ev_new(type, ts);
+
+	if (!e)
+		return;
+	e->sub = (__u64)sub;
+	e->mm = (__u64)BPF_CORE_READ(sub, mm);
+	e->cookie = fin;
+	if (cb) {
+		e->dev = cb->dev;
+		if (cb->two_pass)
+			e->flags |= MN_F_TWO_PASS;
+	} else {
+		const char *name;
+
+		resolve(sub, (__u64)BPF_CORE_READ(sub, ops), &e->dev, &name);
+		e->flags |= MN_F_TWO_PASS;
+	}
+	ev_send(e);
+}
+
 SEC("tp_btf/mmu_interval_finish_begin")
 int BPF_PROG(p2_begin, struct mmu_interval_notifier_finish *finish,
 	     struct mmu_interval_notifier *sub)
@@ -811,7 +836,6 @@ int BPF_PROG(p2_begin, struct mmu_interval_notifier_finish *finish,
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 fin = (__u64)finish;
 	struct mn_cb *cb = NULL;
-	struct mn_event *e;
 	struct mn_task *t;
 	struct mn_walk *w;
 	__u64 *idp, id = 0;
@@ -828,24 +852,7 @@ int BPF_PROG(p2_begin, struct mmu_interval_notifier_finish *finish,
 		cb = bpf_map_lookup_elem(&cbs, &id);
 	}
 
-	e = ev_new(MN_EV_P2_BEGIN, ts);
-	if (e) {
-		e->sub = (__u64)sub;
-		e->mm = (__u64)BPF_CORE_READ(sub, mm);
-		e->cookie = fin;
-		if (cb) {
-			e->dev = cb->dev;
-			if (cb->two_pass)
-				e->flags |= MN_F_TWO_PASS;
-		} else {
-			const char *name;
-
-			resolve(sub, (__u64)BPF_CORE_READ(sub, ops), &e->dev,
-				&name);
-			e->flags |= MN_F_TWO_PASS;
-		}
-	}
-	ev_send(e);
+	p2_event(MN_EV_P2_BEGIN, ts, sub, fin, cb);
 
 	if (!cb || !w) {
 		if (!t || !t->skip)
@@ -869,7 +876,6 @@ int BPF_PROG(p2_end, struct mmu_interval_notifier_finish *finish,
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 fin = (__u64)finish;
 	struct mn_cb *cb = NULL;
-	struct mn_event *e;
 	struct mn_task *t;
 	struct mn_walk *w;
 	__u64 id = 0;
@@ -886,24 +892,7 @@ int BPF_PROG(p2_end, struct mmu_interval_notifier_finish *finish,
 			cb = NULL;
 	}
 
-	e = ev_new(MN_EV_P2_END, ts);
-	if (e) {
-		e->sub = (__u64)sub;
-		e->mm = (__u64)BPF_CORE_READ(sub, mm);
-		e->cookie = fin;
-		if (cb) {
-			e->dev = cb->dev;
-			if (cb->two_pass)
-				e->flags |= MN_F_TWO_PASS;
-		} else {
-			const char *name;
-
-			resolve(sub, (__u64)BPF_CORE_READ(sub, ops), &e->dev,
-				&name);
-			e->flags |= MN_F_TWO_PASS;
-		}
-	}
-	ev_send(e);
+	p2_event(MN_EV_P2_END, ts, sub, fin, cb);
 
 	if (!cb || !w) {
 		if (!t || !t->skip)

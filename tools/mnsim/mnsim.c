@@ -303,6 +303,37 @@ static const struct mmu_interval_notifier_ops mnsim_single_pass_ops = {
 };
 
 /*
+ * The misbehaving modes: the whole flush in the first pass, sleeping or
+ * spinning, then a second pass that only releases it. Always inlined, so
+ * that each mode's invalidate_start is the frame kernel stacks show.
+ */
+static __always_inline bool
+mnsim_pass1_flush(struct mmu_interval_notifier *sub,
+		  const struct mmu_notifier_range *range, unsigned long cur_seq,
+		  struct mmu_interval_notifier_finish **finish, bool spin)
+{
+	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
+	struct mnsim_flush *flush;
+
+	/* Spinning never sleeps, so it runs on non-blockable ranges too. */
+	if (!mnsim_invalidate_begin(mirror, range, cur_seq, !spin))
+		return false;
+
+	flush = mnsim_flush_claim(mirror->dev);
+	if (!flush) {
+		mnsim_inline_fallback(mirror->dev, spin);
+		return true;
+	}
+	mnsim_flush_start(flush);
+	if (spin)
+		mnsim_flush_spin(flush);
+	else
+		mnsim_flush_wait(flush);
+	*finish = &flush->finish;
+	return true;
+}
+
+/*
  * MNSIM_MODE_PASS1_WAIT (misbehaving): sleep in the first pass until the
  * flush completes, then still ask for a second pass, which only releases
  * the flush.
@@ -313,21 +344,7 @@ mnsim_pass1_wait_invalidate_start(struct mmu_interval_notifier *sub,
 				  unsigned long cur_seq,
 				  struct mmu_interval_notifier_finish **finish)
 {
-	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
-	struct mnsim_flush *flush;
-
-	if (!mnsim_invalidate_begin(mirror, range, cur_seq, true))
-		return false;
-
-	flush = mnsim_flush_claim(mirror->dev);
-	if (!flush) {
-		mnsim_inline_fallback(mirror->dev, false);
-		return true;
-	}
-	mnsim_flush_start(flush);
-	mnsim_flush_wait(flush);
-	*finish = &flush->finish;
-	return true;
+	return mnsim_pass1_flush(sub, range, cur_seq, finish, false);
 }
 
 static void
@@ -353,21 +370,7 @@ mnsim_pass1_spin_invalidate_start(struct mmu_interval_notifier *sub,
 				  unsigned long cur_seq,
 				  struct mmu_interval_notifier_finish **finish)
 {
-	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
-	struct mnsim_flush *flush;
-
-	if (!mnsim_invalidate_begin(mirror, range, cur_seq, false))
-		return false;
-
-	flush = mnsim_flush_claim(mirror->dev);
-	if (!flush) {
-		mnsim_inline_fallback(mirror->dev, true);
-		return true;
-	}
-	mnsim_flush_start(flush);
-	mnsim_flush_spin(flush);
-	*finish = &flush->finish;
-	return true;
+	return mnsim_pass1_flush(sub, range, cur_seq, finish, true);
 }
 
 static void
