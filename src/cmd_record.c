@@ -101,6 +101,7 @@ static int rec_poll(struct rec_ctx *c, int timeout_ms)
 
 	if (n < 0)
 		return n;
+	mn_run_progress(c->run, n);
 	if (mn_run_now_ns() >= c->next_names_ns) {
 		int err = write_new_names(c);
 

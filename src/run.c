@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "run.h"
@@ -46,6 +47,8 @@ int mn_run_start(struct mn_run *r, const struct mn_cli *cli, bool events)
 		return -1;
 	}
 	r->start_ns = mn_run_now_ns();
+	if (events && isatty(STDERR_FILENO))
+		r->next_progress_ns = r->start_ns + 2000000000ULL;
 	e = mn_workload_start(&r->workload);
 	if (e) {
 		fprintf(stderr, "mnprof: cannot start the workload: %s\n",
@@ -71,6 +74,8 @@ int mn_run_finish(struct mn_run *r, int ret)
 {
 	int code;
 
+	if (r->progress_shown)
+		fputs("\r\033[K", stderr);
 	if (r->workload.pid > 0) {
 		if (!r->workload.exited)
 			mn_workload_abort(&r->workload);
@@ -100,12 +105,30 @@ int mn_run_consume(struct mn_run *r,
 				strerror(-n));
 			return MN_EXIT_FAILURE;
 		}
+		mn_run_progress(r, n);
 	}
 	/* What the kernel wrote before we stopped is still ours. */
 	do {
 		n = mn_loader_poll(r->loader, 0, fn, ctx);
 	} while (n > 0);
 	return n < 0 ? MN_EXIT_FAILURE : MN_EXIT_OK;
+}
+
+void mn_run_progress(struct mn_run *r, int n)
+{
+	uint64_t now;
+
+	if (n > 0)
+		r->events += (uint64_t)n;
+	if (!r->next_progress_ns)
+		return;
+	now = mn_run_now_ns();
+	if (now < r->next_progress_ns)
+		return;
+	fprintf(stderr, "\rmnprof: %.0f s, %llu events\033[K",
+		(double)(now - r->start_ns) / 1e9, (unsigned long long)r->events);
+	r->progress_shown = true;
+	r->next_progress_ns = now + 2000000000ULL;
 }
 
 void mn_run_keep_stack(struct mn_run *r, struct mn_stacks *t,

@@ -18,11 +18,21 @@
 #include "summary.h"
 #include "workload.h"
 
+/**
+ * struct mn_run - one tracing run
+ * @events: events consumed so far (progress)
+ * @next_progress_ns: when to update the progress line next (0: never,
+ *	stderr is not a terminal)
+ * @progress_shown: a progress line is on the terminal
+ */
 struct mn_run {
 	const struct mn_cli *cli;
 	struct mn_loader *loader;
 	struct mn_workload workload;
 	uint64_t start_ns;
+	uint64_t events;
+	uint64_t next_progress_ns;
+	bool progress_shown;
 };
 
 uint64_t mn_run_now_ns(void);
@@ -56,6 +66,12 @@ int mn_run_consume(struct mn_run *r,
  */
 void mn_run_keep_stack(struct mn_run *r, struct mn_stacks *t,
 		       const struct mn_event *e);
+
+/*
+ * Count @n more events; on a terminal, keep a progress line on stderr up
+ * to date (every 2 s). mn_run_finish() clears it.
+ */
+void mn_run_progress(struct mn_run *r, int n);
 
 /* Say on stderr what the analyzer could not place, if anything. */
 void mn_run_report_anomalies(const struct mn_analyzer_stats *st);
