@@ -197,8 +197,6 @@ int mn_run_print_json(const struct mn_cli *cli, const struct mn_summary *s,
 		.filter_event = cli->event != NULL,
 		.event = cli->event_idx,
 	};
-	int ret = mn_json_summary(s, &o);
 
-	fputc('\n', out);
-	return ret;
+	return mn_json_summary(s, &o);
 }

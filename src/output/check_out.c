@@ -271,7 +271,6 @@ int mn_check_print_json(const struct mn_check *c,
 	size_t nd = mn_check_devices(c, &devs);
 	uint64_t invs, cbs;
 	struct mn_json j;
-	int ret;
 
 	mn_check_totals(c, &invs, &cbs);
 	mn_json_init(&j, out, false);
@@ -327,7 +326,5 @@ int mn_check_print_json(const struct mn_check *c,
 			       mn_out_counter_total(o->summary, MN_CC_UNMATCHED));
 	}
 	mn_json_object_end(&j);
-	ret = mn_json_finish(&j);
-	fputc('\n', out);
-	return ret;
+	return mn_json_finish(&j);
 }
