@@ -63,15 +63,6 @@ struct task {
 	struct walk walks[MN_WALK_DEPTH];
 };
 
-/* Direct-mapped cache of histogram positions in the summary. */
-#define HCACHE_SIZE	512
-
-struct hcache_slot {
-	bool valid;
-	struct mn_hist_key key;
-	size_t idx;
-};
-
 struct mn_analyzer {
 	struct mn_summary *s;
 	mn_invalidation_fn fn;
@@ -87,52 +78,9 @@ struct mn_analyzer {
 	struct mn_analyzer_stats st;
 	bool seen;
 	uint64_t first_ts, last_ts;
-	struct hcache_slot hcache[HCACHE_SIZE];
 };
 
 /* --- summary access ------------------------------------------------------- */
-
-static bool hist_key_eq(const struct mn_hist_key *a,
-			const struct mn_hist_key *b)
-{
-	return a->dev.ops == b->dev.ops && a->dev.kind == b->dev.kind &&
-	       a->dev.id == b->dev.id && a->metric == b->metric &&
-	       a->event == b->event;
-}
-
-static size_t hcache_slot(const struct mn_hist_key *k)
-{
-	uint64_t h = k->dev.ops ^ ((uint64_t)k->dev.kind << 56) ^
-		     ((uint64_t)k->dev.id << 24) ^ ((uint64_t)k->metric << 8) ^
-		     k->event;
-
-	return (size_t)mn_hash64(h) & (HCACHE_SIZE - 1);
-}
-
-/*
- * mn_summary_hist() with a cache in front: the summary looks up linearly.
- * A cached position is trusted only if the summary still holds that key
- * there, so a summary sorted or reset behind our back stays correct.
- */
-static struct mn_hist *get_hist(struct mn_analyzer *a,
-				const struct mn_hist_key *k)
-{
-	struct hcache_slot *c = &a->hcache[hcache_slot(k)];
-	struct mn_summary *s = a->s;
-	struct mn_hist *h;
-
-	if (c->valid && hist_key_eq(&c->key, k) && c->idx < s->nr_hists &&
-	    hist_key_eq(&s->hists[c->idx].key, k))
-		return &s->hists[c->idx].hist;
-	h = mn_summary_hist(s, k);
-	if (!h)
-		return NULL;
-	c->valid = true;
-	c->key = *k;
-	c->idx = (size_t)(((char *)h - offsetof(struct mn_hist_entry, hist)) -
-			  (char *)s->hists) / sizeof(*s->hists);
-	return h;
-}
 
 /* hist[dev, metric, ev] += v (DESIGN.md: count, sum, log2 slot). */
 static void hist_add(struct mn_analyzer *a, const struct mn_dev_key *dev,
@@ -146,7 +94,7 @@ static void hist_add(struct mn_analyzer *a, const struct mn_dev_key *dev,
 		k.dev = *dev;
 	k.metric = metric;
 	k.event = ev;
-	h = get_hist(a, &k);
+	h = mn_summary_hist(a->s, &k);
 	if (!h) {
 		a->st.oom++;
 		return;

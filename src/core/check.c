@@ -36,11 +36,6 @@ struct mn_check {
 	size_t nr_findings;
 };
 
-static bool key_eq(const struct mn_dev_key *a, const struct mn_dev_key *b)
-{
-	return a->ops == b->ops && a->kind == b->kind && a->id == b->id;
-}
-
 struct mn_check *mn_check_new(const struct mn_check_config *cfg)
 {
 	struct mn_check *c = calloc(1, sizeof(*c));
@@ -70,7 +65,7 @@ static struct dstate *dstate_get(struct mn_check *c,
 	size_t i, ncap;
 
 	for (i = 0; i < c->nr_ds; i++) {
-		if (key_eq(&c->ds[i].key, key))
+		if (mn_dev_key_eq(&c->ds[i].key, key))
 			return &c->ds[i];
 	}
 	if (c->nr_ds == c->cap_ds) {
@@ -337,8 +332,8 @@ static int build_devices(struct mn_check *c, const struct mn_summary *s)
 		bool seen = false;
 
 		for (j = 0; j < c->nr_ds && !seen; j++)
-			seen = key_eq(&c->ds[j].key, &s->devs[i].key);
-		if (seen || key_eq(&s->devs[i].key, &none))
+			seen = mn_dev_key_eq(&c->ds[j].key, &s->devs[i].key);
+		if (seen || mn_dev_key_eq(&s->devs[i].key, &none))
 			continue;
 		memset(&empty, 0, sizeof(empty));
 		empty.key = s->devs[i].key;
@@ -354,7 +349,7 @@ static const struct dstate *dstate_find(const struct mn_check *c,
 	size_t i;
 
 	for (i = 0; i < c->nr_ds; i++) {
-		if (key_eq(&c->ds[i].key, key))
+		if (mn_dev_key_eq(&c->ds[i].key, key))
 			return &c->ds[i];
 	}
 	return NULL;

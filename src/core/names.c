@@ -72,10 +72,7 @@ const struct mn_dev_name *mn_names_find_dev(const struct mn_names *n,
 	size_t i;
 
 	for (i = 0; i < n->nr_devs; i++) {
-		const struct mn_dev_key *k = &n->devs[i].key;
-
-		if (k->ops == key->ops && k->kind == key->kind &&
-		    k->id == key->id)
+		if (mn_dev_key_eq(&n->devs[i].key, key))
 			return &n->devs[i];
 	}
 	return NULL;

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The summary tables; see summary.h. Growable arrays with linear lookup:
- * a summary holds at most a few hundred histograms (devices x metrics x
- * events) and is looked up by the live side once per map entry. The
- * analyzer, which looks up per callback, keeps its own index in front of
- * it (analyzer.c).
+ * The summary tables; see summary.h. Growable arrays; histograms, which
+ * the analyzer looks up per callback, through a hash index, the other
+ * tables (a few entries per device or process) by a linear scan.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,6 +20,7 @@ void mn_summary_init(struct mn_summary *s, uint64_t unit_ns)
 
 void mn_summary_free(struct mn_summary *s)
 {
+	mn_hmap_free(&s->hist_index);
 	free(s->hists);
 	free(s->invs);
 	free(s->devs);
@@ -32,6 +31,7 @@ void mn_summary_reset(struct mn_summary *s)
 {
 	s->duration_ns = 0;
 	s->nr_hists = 0;
+	mn_hmap_free(&s->hist_index);
 	s->nr_invs = 0;
 	s->nr_devs = 0;
 	memset(s->counters, 0, sizeof(s->counters));
@@ -59,25 +59,32 @@ static int reserve(void **arr, size_t nr, size_t *cap, size_t size)
 	return 0;
 }
 
-static bool dev_key_eq(const struct mn_dev_key *a, const struct mn_dev_key *b)
+static uint64_t hist_hash(const struct mn_hist_key *k)
 {
-	return a->ops == b->ops && a->kind == b->kind && a->id == b->id;
+	uint64_t h = mn_hash64((uint64_t)k->metric << 32 | k->event);
+
+	h = mn_hash64(h ^ ((uint64_t)k->dev.kind << 32 | k->dev.id));
+	return mn_hash64(h ^ k->dev.ops);
 }
 
-static bool hist_key_eq(const struct mn_hist_key *a,
-			const struct mn_hist_key *b)
+/* Index entry i of @hists (values are positions + 1: NULL means none). */
+static int hist_index_put(struct mn_summary *s, size_t i)
 {
-	return dev_key_eq(&a->dev, &b->dev) && a->metric == b->metric &&
-	       a->event == b->event;
+	return mn_hmap_put(&s->hist_index, hist_hash(&s->hists[i].key),
+			   (void *)(uintptr_t)(i + 1), NULL);
 }
 
 static ssize_t hist_index(const struct mn_summary *s,
 			  const struct mn_hist_key *key)
 {
+	uintptr_t v = (uintptr_t)mn_hmap_get(&s->hist_index, hist_hash(key));
 	size_t i;
 
+	if (v && v <= s->nr_hists && mn_hist_key_eq(&s->hists[v - 1].key, key))
+		return (ssize_t)(v - 1);
+	/* Absent, or two keys sharing a 64-bit hash: look for real. */
 	for (i = 0; i < s->nr_hists; i++) {
-		if (hist_key_eq(&s->hists[i].key, key))
+		if (mn_hist_key_eq(&s->hists[i].key, key))
 			return (ssize_t)i;
 	}
 	return -1;
@@ -102,9 +109,12 @@ struct mn_hist *mn_summary_hist(struct mn_summary *s,
 	if (reserve((void **)&s->hists, s->nr_hists, &s->cap_hists,
 		    sizeof(*s->hists)))
 		return NULL;
-	e = &s->hists[s->nr_hists++];
+	e = &s->hists[s->nr_hists];
 	memset(e, 0, sizeof(*e));
 	e->key = *key;
+	if (hist_index_put(s, s->nr_hists))
+		return NULL;
+	s->nr_hists++;
 	return &e->hist;
 }
 
@@ -134,7 +144,7 @@ struct mn_device *mn_summary_find_dev(const struct mn_summary *s,
 	size_t i;
 
 	for (i = 0; i < s->nr_devs; i++) {
-		if (dev_key_eq(&s->devs[i].key, key))
+		if (mn_dev_key_eq(&s->devs[i].key, key))
 			return &s->devs[i];
 	}
 	return NULL;
@@ -302,8 +312,17 @@ void mn_summary_sort(struct mn_summary *s)
 	/* Keys are unique, so qsort's instability does not matter. */
 	if (s->nr_devs)
 		qsort(s->devs, s->nr_devs, sizeof(*s->devs), dev_cmp);
-	if (s->nr_hists)
+	if (s->nr_hists) {
+		size_t i;
+
 		qsort(s->hists, s->nr_hists, sizeof(*s->hists), hist_cmp);
+		/*
+		 * Positions moved: re-point every key. A failure here only
+		 * costs the fast path; hist_index() still finds by scanning.
+		 */
+		for (i = 0; i < s->nr_hists; i++)
+			hist_index_put(s, i);
+	}
 	if (s->nr_invs)
 		qsort(s->invs, s->nr_invs, sizeof(*s->invs), inv_cmp);
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmap.h"
 #include "mnprof_abi.h"
 
 #define MN_DRIVER_NAME_LEN	64
@@ -53,6 +54,8 @@ struct mn_inv_entry {
  * @unit_ns: histogram unit (MN_UNIT_US or MN_UNIT_MS)
  * @duration_ns: how long the run observed the system
  * @hists: histograms, @nr_hists of them
+ * @hist_index: hash of a histogram key -> its position + 1 in @hists, so
+ *	that aggregating (the analyzer does it per callback) needs no scan
  * @invs: per-process, per-event invalidation statistics, @nr_invs
  * @devs: devices, @nr_devs
  * @counters: enum mn_counter values
@@ -62,6 +65,7 @@ struct mn_summary {
 	uint64_t duration_ns;
 	struct mn_hist_entry *hists;
 	size_t nr_hists, cap_hists;
+	struct mn_hmap hist_index;
 	struct mn_inv_entry *invs;
 	size_t nr_invs, cap_invs;
 	struct mn_device *devs;
@@ -73,6 +77,20 @@ void mn_summary_init(struct mn_summary *s, uint64_t unit_ns);
 void mn_summary_free(struct mn_summary *s);
 /* Empty the tables (keeps unit and allocations). */
 void mn_summary_reset(struct mn_summary *s);
+
+/* Key equality, the one definition everything uses. */
+static inline bool mn_dev_key_eq(const struct mn_dev_key *a,
+				 const struct mn_dev_key *b)
+{
+	return a->ops == b->ops && a->kind == b->kind && a->id == b->id;
+}
+
+static inline bool mn_hist_key_eq(const struct mn_hist_key *a,
+				  const struct mn_hist_key *b)
+{
+	return mn_dev_key_eq(&a->dev, &b->dev) && a->metric == b->metric &&
+	       a->event == b->event;
+}
 
 /*
  * Find or add an entry; the new entry is zeroed (a new device gets a

@@ -133,7 +133,7 @@ static const struct mn_check_device *find_dev(const struct mn_check *c,
 	size_t i, n = mn_check_devices(c, &devs);
 
 	for (i = 0; i < n; i++)
-		if (mn_out_dev_key_eq(&devs[i].key, k))
+		if (mn_dev_key_eq(&devs[i].key, k))
 			return &devs[i];
 	return NULL;
 }

@@ -67,11 +67,6 @@ bool mn_out_dev_match(const struct mn_device *d, const char *filter)
 	return strstr(name, filter) != NULL;
 }
 
-bool mn_out_dev_key_eq(const struct mn_dev_key *a, const struct mn_dev_key *b)
-{
-	return a->ops == b->ops && a->kind == b->kind && a->id == b->id;
-}
-
 static void hist_add(struct mn_hist *acc, const struct mn_hist *h)
 {
 	int i;
@@ -92,7 +87,7 @@ size_t mn_out_hist_sum(const struct mn_summary *s, const struct mn_dev_key *dev,
 		const struct mn_hist_entry *e = &s->hists[i];
 
 		if (e->key.metric != (uint32_t)m ||
-		    !mn_out_dev_key_eq(&e->key.dev, dev))
+		    !mn_dev_key_eq(&e->key.dev, dev))
 			continue;
 		if (event >= 0 && mn_event_idx(e->key.event) != (uint32_t)event)
 			continue;
@@ -111,7 +106,7 @@ uint32_t mn_out_dev_events(const struct mn_summary *s,
 	for (i = 0; i < s->nr_hists; i++) {
 		const struct mn_hist_entry *e = &s->hists[i];
 
-		if (e->hist.count && mn_out_dev_key_eq(&e->key.dev, dev))
+		if (e->hist.count && mn_dev_key_eq(&e->key.dev, dev))
 			mask |= 1u << mn_event_idx(e->key.event);
 	}
 	return mask;

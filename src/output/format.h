@@ -63,8 +63,6 @@ static inline bool mn_out_ev_match(const struct mn_out_evfilter *f,
 	return !f->on || f->event == event;
 }
 
-/* Two device keys name the same device (the zero key: walk level). */
-bool mn_out_dev_key_eq(const struct mn_dev_key *a, const struct mn_dev_key *b);
 
 /*
  * Sum of the histograms of device @dev (zero key: walk level), metric @m,
