@@ -58,7 +58,7 @@ int mn_cmd_check(const struct mn_cli *cli)
 		fprintf(stderr, "Checking MMU interval notifiers... %s\n",
 			run.workload.pid > 0 ? "Running the workload." :
 					       "Hit Ctrl-C to end.");
-	ret = mn_run_consume(&run, on_event, &c);
+	ret = mn_run_consume(&run, on_event, NULL, &c);
 	mn_analyzer_finish(c.an);
 	/* The maps name the devices and hold the kernel-side counters. */
 	if (mn_loader_read_summary(run.loader, &live) || ret) {

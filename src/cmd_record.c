@@ -66,50 +66,49 @@ static int write_new_names(struct rec_ctx *c)
 	return err;
 }
 
+/*
+ * A write error is kept in c->err and reported by rec_after_poll() once
+ * the poll returns; the writer refuses everything after its first error.
+ */
 static int on_event(const struct mn_event *e, void *arg)
 {
 	struct rec_ctx *c = arg;
 	const struct mn_stack *st;
-	int err;
+	int err = 0;
 
 	if (e->type == MN_EV_SLEEP && e->cookie != MN_NO_STACK &&
 	    !mn_stacks_get(&c->stacks, e->cookie)) {
 		mn_run_keep_stack(c->run, &c->stacks, e);
 		st = mn_stacks_get(&c->stacks, e->cookie);
 		/* The stack record precedes the first event using it. */
-		if (st) {
+		if (st)
 			err = mn_tf_write_stack(c->w, st->id,
 						(const char *const *)st->frames,
 						st->nr);
-			if (err)
-				goto fail;
-		}
 	}
-	err = mn_tf_add_event(c->w, e);
-	if (err)
-		goto fail;
+	if (!err)
+		err = mn_tf_add_event(c->w, e);
+	if (err && !c->err)
+		c->err = err;
 	return 0;
-fail:
-	c->err = err;
-	return err;
 }
 
 /* After each poll: flush the batch, and now and then the new names. */
-static int rec_poll(struct rec_ctx *c, int timeout_ms)
+static int rec_after_poll(void *arg)
 {
-	int n = mn_loader_poll(c->run->loader, timeout_ms, on_event, c);
+	struct rec_ctx *c = arg;
+	int err = c->err;
 
-	if (n < 0)
-		return n;
-	mn_run_progress(c->run, n);
-	if (mn_run_now_ns() >= c->next_names_ns) {
-		int err = write_new_names(c);
-
-		if (err)
-			return err;
+	if (!err && mn_run_now_ns() >= c->next_names_ns) {
+		err = write_new_names(c);
 		c->next_names_ns = mn_run_now_ns() + 1000000000ULL;
 	}
-	return mn_tf_flush(c->w) ?: n;
+	if (!err)
+		err = mn_tf_flush(c->w);
+	if (err)
+		fprintf(stderr, "mnprof record: writing '%s': %s\n",
+			c->run->cli->output, strerror(-err));
+	return err;
 }
 
 static void fill_header(struct mn_tf_header *h, const struct mn_run *r)
@@ -145,7 +144,7 @@ int mn_cmd_record(const struct mn_cli *cli)
 	struct mn_summary live;
 	struct mn_run run;
 	FILE *f;
-	int ret = MN_EXIT_OK, err, n;
+	int ret = MN_EXIT_OK, err;
 
 	f = fopen(cli->output, "wb");
 	if (!f) {
@@ -175,18 +174,7 @@ int mn_cmd_record(const struct mn_cli *cli)
 	fprintf(stderr, "Recording MMU interval notifiers to %s... %s\n",
 		cli->output, run.workload.pid > 0 ? "Running the workload." :
 						    "Hit Ctrl-C to end.");
-	while (!mn_run_should_stop(&run)) {
-		n = rec_poll(&c, 100);
-		if (n < 0)
-			break;
-	}
-	do {
-		n = rec_poll(&c, 0);
-	} while (n > 0);
-	if (n < 0) {
-		fprintf(stderr, "mnprof record: %s\n", strerror(-n));
-		ret = MN_EXIT_FAILURE;
-	}
+	ret = mn_run_consume(&run, on_event, rec_after_poll, &c);
 	/* Final names and kernel-side counters, then the end marker. */
 	if (mn_loader_read_summary(run.loader, &live)) {
 		fprintf(stderr, "mnprof record: reading the BPF maps failed\n");

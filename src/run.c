@@ -93,24 +93,37 @@ int mn_run_finish(struct mn_run *r, int ret)
 	return ret;
 }
 
-int mn_run_consume(struct mn_run *r,
-		   int (*fn)(const struct mn_event *e, void *ctx), void *ctx)
+/* One poll and what follows it: events handled, or -1 (said why). */
+static int consume_once(struct mn_run *r, int timeout_ms,
+			int (*fn)(const struct mn_event *e, void *ctx),
+			int (*after)(void *ctx), void *ctx)
 {
-	int n;
+	int n = mn_loader_poll(r->loader, timeout_ms, fn, ctx);
 
-	while (!mn_run_should_stop(r)) {
-		n = mn_loader_poll(r->loader, 100, fn, ctx);
-		if (n < 0) {
-			fprintf(stderr, "mnprof: reading events: %s\n",
-				strerror(-n));
-			return MN_EXIT_FAILURE;
-		}
-		mn_run_progress(r, n);
+	if (n < 0) {
+		fprintf(stderr, "mnprof: reading events: %s\n", strerror(-n));
+		return -1;
 	}
+	mn_run_progress(r, n);
+	if (after && after(ctx) < 0)
+		return -1;
+	return n;
+}
+
+int mn_run_consume(struct mn_run *r,
+		   int (*fn)(const struct mn_event *e, void *ctx),
+		   int (*after)(void *ctx), void *ctx)
+{
+	int n = 0;
+
+	while (n >= 0 && !mn_run_should_stop(r))
+		n = consume_once(r, 100, fn, after, ctx);
 	/* What the kernel wrote before we stopped is still ours. */
-	do {
-		n = mn_loader_poll(r->loader, 0, fn, ctx);
-	} while (n > 0);
+	if (n >= 0) {
+		do {
+			n = consume_once(r, 0, fn, after, ctx);
+		} while (n > 0);
+	}
 	return n < 0 ? MN_EXIT_FAILURE : MN_EXIT_OK;
 }
 

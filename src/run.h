@@ -55,10 +55,12 @@ int mn_run_finish(struct mn_run *r, int ret);
 
 /*
  * Feed the ring buffer to @fn until it is time to stop, then drain what
- * is left. MN_EXIT_OK, or MN_EXIT_FAILURE (said why).
+ * is left. @after (may be NULL) runs after every poll; a negative return
+ * (it says why) stops the run. MN_EXIT_OK, or MN_EXIT_FAILURE (said why).
  */
 int mn_run_consume(struct mn_run *r,
-		   int (*fn)(const struct mn_event *e, void *ctx), void *ctx);
+		   int (*fn)(const struct mn_event *e, void *ctx),
+		   int (*after)(void *ctx), void *ctx);
 
 /*
  * For a MN_EV_SLEEP, symbolize its kernel stack into @t once per stack
