@@ -27,6 +27,8 @@ LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz
 CORE_SRCS	:= $(wildcard src/core/*.c)
 OUTPUT_SRCS	:= $(wildcard src/output/*.c)
 APP_SRCS	:= $(wildcard src/*.c)
+# The loader and its parts (libbpf): everything in src/ but the CLI.
+LOADER_SRCS	:= $(filter-out src/mnprof.c src/cmd_%.c src/run.c src/workload.c,$(APP_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
@@ -56,6 +58,10 @@ $(O)/mnprof-asan: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.sk
 $(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c $(HDRS) $(wildcard tests/unit/*.h) | $(O)
 	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c
 
+# The loader on its own, for the VM loader suite (tests/vm/loader-smoke.test).
+$(O)/loader-smoke: tests/vm/loader-smoke.c $(LOADER_SRCS) $(CORE_SRCS) $(HDRS) $(O)/mnprof.skel.h
+	$(CC) $(CFLAGS) -o $@ $< $(LOADER_SRCS) $(CORE_SRCS) $(LIBS)
+
 # Test helper: makes lib/test_hmm a subscriber and triggers invalidations.
 $(O)/hmm_touch: tests/vm/hmm_touch.c | $(O)
 	$(CC) $(CFLAGS) -o $@ $<
@@ -67,7 +73,7 @@ tools:
 	$(MAKE) -C tools/mnload
 
 kernel:
-	tools/vmtest/build-kernel
+	tools/vmtest/build-kernel --kernel all
 
 # The kernel first: checkpatch, patch-apply and the VM suites need its tree.
 test: all $(O)/unit-tests kernel

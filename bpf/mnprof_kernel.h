@@ -99,6 +99,14 @@ struct task_struct {
 	int pid;
 	int tgid;
 	char comm[16];
+	struct mm_struct *mm;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter_meta;
+
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
 } __attribute__((preserve_access_index));
 
 /* --- driver model --------------------------------------------------------- */
@@ -187,6 +195,69 @@ struct xe_userptr___mn {
 struct xe_userptr_vma___mn {
 	struct xe_vma___mn vma;
 	struct xe_userptr___mn userptr;
+} __attribute__((preserve_access_index));
+
+/* --- amdgpu (module amdgpu), best effort ---------------------------------- */
+
+struct ttm_device;
+
+struct ttm_buffer_object___mn {
+	struct ttm_device *bdev;
+} __attribute__((preserve_access_index));
+
+struct amdgpu_bo___mn {
+	struct ttm_buffer_object___mn tbo;
+	struct mmu_interval_notifier notifier;
+} __attribute__((preserve_access_index));
+
+struct amdgpu_mman___mn {
+	struct {
+		int dummy;
+	} bdev;
+} __attribute__((preserve_access_index));
+
+struct amdgpu_device___mn {
+	struct drm_device ddev;
+	struct amdgpu_mman___mn mman;
+} __attribute__((preserve_access_index));
+
+/* --- nouveau SVM (module nouveau), best effort ----------------------------- */
+
+struct nouveau_drm___mn {
+	struct drm_device *dev;
+} __attribute__((preserve_access_index));
+
+struct nouveau_cli___mn {
+	struct nouveau_drm___mn *drm;
+} __attribute__((preserve_access_index));
+
+struct nouveau_vmm___mn {
+	struct nouveau_cli___mn *cli;
+} __attribute__((preserve_access_index));
+
+struct nouveau_svmm___mn {
+	struct nouveau_vmm___mn *vmm;
+} __attribute__((preserve_access_index));
+
+struct svm_notifier___mn {
+	struct mmu_interval_notifier notifier;
+	struct nouveau_svmm___mn *svmm;
+} __attribute__((preserve_access_index));
+
+/* --- RDMA on-demand paging (ib_core, mlx5_ib, rdma_rxe), best effort ------- */
+
+struct ib_device___mn {
+	char name[64];
+	__u32 index;
+} __attribute__((preserve_access_index));
+
+struct ib_umem___mn {
+	struct ib_device___mn *ibdev;
+} __attribute__((preserve_access_index));
+
+struct ib_umem_odp___mn {
+	struct ib_umem___mn umem;
+	struct mmu_interval_notifier notifier;
 } __attribute__((preserve_access_index));
 
 #endif /* MNPROF_KERNEL_H */

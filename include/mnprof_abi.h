@@ -90,18 +90,26 @@ enum mn_src {
 
 /**
  * enum mn_dev_kind - how a subscription was resolved to a device
- * @MN_DEV_OTHER: unknown driver: the device is the subscription itself,
- *	numbered in order of first sight; named "<ops symbol>#<id>"
+ * @MN_DEV_OTHER: a driver without a resolver: one device per ops (id 0,
+ *	named "<ops symbol>"), or with --per-subscription one per
+ *	subscription, numbered from 1 in order of first sight, named
+ *	"<ops symbol>#<id>"
  * @MN_DEV_MNSIM: mnsim (tools/mnsim); id is the mnsim device id
  * @MN_DEV_HMM: lib/test_hmm; id is the dmirror device minor
  * @MN_DEV_XE: Intel xe userptr; id is the DRM primary minor
+ * @MN_DEV_AMDGPU: amdgpu userptr BOs; id is the DRM primary minor
+ * @MN_DEV_NOUVEAU: nouveau SVM; id is the DRM primary minor
+ * @MN_DEV_RDMA: RDMA on-demand paging (mlx5, rxe); id is the ib_device index
  */
 enum mn_dev_kind {
 	MN_DEV_OTHER = 0,
 	MN_DEV_MNSIM = 1,
 	MN_DEV_HMM = 2,
 	MN_DEV_XE = 3,
-	MN_DEV_KIND_NR = 4,
+	MN_DEV_AMDGPU = 4,
+	MN_DEV_NOUVEAU = 5,
+	MN_DEV_RDMA = 6,
+	MN_DEV_KIND_NR = 7,
 };
 
 /**
@@ -164,6 +172,9 @@ struct mn_event {
 	char comm[MN_COMM_LEN];
 	__u32 pad;
 };
+
+/* Devices per ops of a driver without a resolver with --per-subscription. */
+#define MN_MAX_PER_SUB		1024
 
 /*
  * Live aggregation maps. Histograms are log2 buckets of a duration in the
@@ -297,7 +308,10 @@ enum mn_counter {
 	MN_C_STACK_FAILED = 13,		/* kernel stack of a sleep not captured */
 	MN_C_HIST_FULL = 14,		/* histogram or statistics map full */
 	MN_C_DEV_FULL = 15,		/* device table full */
-	MN_C_NR = 16,
+	MN_C_PER_SUB_FULL = 16,		/* --per-subscription: more subscriptions
+					 * than device numbers, counted under
+					 * their driver's device */
+	MN_C_NR = 17,
 };
 
 #endif /* MNPROF_ABI_H */

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loader.h"
+
 #define MNPROF_VERSION "0.1.0"
 
 /* Exit statuses of every command. */
@@ -42,9 +44,16 @@ enum mn_command {
  * @input: report: the trace file to read
  * @report_check: report: apply the check rules to the recorded events
  * @workload: argv of the command after "--", or NULL
+ * @source: the event source (tracing commands)
+ * @mm_of: only invalidations of this process's address space (0: all)
+ * @per_subscription: a device per subscription for drivers without a
+ *	resolver
  */
 struct mn_cli {
 	enum mn_command cmd;
+	enum mn_source_kind source;
+	uint32_t mm_of;
+	bool per_subscription;
 	uint64_t duration_ns;
 	uint64_t interval_ns;
 	uint64_t unit_ns;

@@ -55,9 +55,7 @@ int mn_cmd_check(const struct mn_cli *cli)
 		goto out;
 	}
 	if (!cli->json)
-		fprintf(stderr, "Checking MMU interval notifiers... %s\n",
-			run.workload.pid > 0 ? "Running the workload." :
-					       "Hit Ctrl-C to end.");
+		mn_run_announce(&run, "Checking");
 	ret = mn_run_consume(&run, on_event, NULL, &c);
 	mn_analyzer_finish(c.an);
 	/* The maps name the devices and hold the kernel-side counters. */

@@ -171,9 +171,8 @@ int mn_cmd_record(const struct mn_cli *cli)
 		fclose(f);
 		goto out;
 	}
-	fprintf(stderr, "Recording MMU interval notifiers to %s... %s\n",
-		cli->output, run.workload.pid > 0 ? "Running the workload." :
-						    "Hit Ctrl-C to end.");
+	fprintf(stderr, "Recording to %s.\n", cli->output);
+	mn_run_announce(&run, "Recording");
 	ret = mn_run_consume(&run, on_event, rec_after_poll, &c);
 	/* Final names and kernel-side counters, then the end marker. */
 	if (mn_loader_read_summary(run.loader, &live)) {

@@ -29,6 +29,19 @@
 #include "summary.h"
 
 /**
+ * enum mn_source_kind - where walk and callback events come from
+ * @MN_SOURCE_AUTO: the tracepoints where the kernel has them, else fentry
+ * @MN_SOURCE_TRACEPOINT: the mmu_notifier tracepoints of kernel-patch/
+ * @MN_SOURCE_FENTRY: fentry/fexit on the notifier core and callbacks
+ *	(stock kernels)
+ */
+enum mn_source_kind {
+	MN_SOURCE_AUTO = 0,
+	MN_SOURCE_TRACEPOINT,
+	MN_SOURCE_FENTRY,
+};
+
+/**
  * struct mn_loader_opts - what to load
  * @unit_ns: histogram unit (MN_UNIT_US or MN_UNIT_MS; 0: MN_UNIT_US)
  * @tgid: only walks of this process (0: all)
@@ -39,10 +52,18 @@
  * @ringbuf_bytes: ring buffer size (0: 8 MiB); rounded up to a power of 2
  * @verbose: libbpf's messages (verifier log...) and the loader's own
  *	findings on stderr
+ * @source: the event source
+ * @mm_tgid: only invalidations of this process's address space, whoever
+ *	causes them (0: all)
+ * @per_subscription: devices of drivers without a resolver: one per
+ *	subscription instead of one per driver
  */
 struct mn_loader_opts {
+	enum mn_source_kind source;
 	uint64_t unit_ns;
 	uint32_t tgid;
+	uint32_t mm_tgid;
+	bool per_subscription;
 	bool events;
 	bool sched;
 	size_t ringbuf_bytes;
@@ -54,14 +75,18 @@ struct mn_loader;
 /*
  * Probe the kernel, load and attach. 0, or a negative errno with one
  * message a person can act on in @err (not root, no kernel BTF, kernel
- * without the mnprof tracepoints, load or attach failure...).
+ * without the mnprof tracepoints for --source tracepoint, no fentry
+ * support for --source fentry, load or attach failure...).
  */
 int mn_loader_open(struct mn_loader **out, const struct mn_loader_opts *o,
 		   char *err, size_t errlen);
 
 /*
  * Wait up to @timeout_ms for events and call @fn for each (events only;
- * without them this just sleeps). Returns the number of events handled, a
+ * without them this just sleeps). Once a second, also notices modules
+ * loaded or unloaded since: their symbols are read, their devices
+ * resolved and (fentry source) their callbacks attached. Returns the
+ * number of events handled, a
  * negative errno on failure, or fn's negative return value, which stops
  * the consumption. -EINTR (a signal) is returned as 0.
  */
@@ -107,9 +132,12 @@ int mn_loader_fill_names(struct mn_loader *l, struct mn_names *n);
  * The kallsyms name of an ops address ("mnsim_two_pass_ops"), or NULL;
  * valid until mn_loader_close(). kallsyms is re-read when an address is
  * unknown and the loaded modules changed, so drivers loaded after the
- * start get named.
+ * start get named; only one table is kept.
  */
 const char *mn_loader_ops_name(struct mn_loader *l, uint64_t ops);
+
+/* The event source in use: "tracepoint" or "fentry". */
+const char *mn_loader_source(const struct mn_loader *l);
 
 /* Completion sources attached: bit (1 << enum mn_src) for each. */
 uint32_t mn_loader_sources(const struct mn_loader *l);

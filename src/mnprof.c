@@ -29,6 +29,9 @@ enum {
 	OPT_PASS1_BUDGET,
 	OPT_NO_HIST,
 	OPT_CHECK,
+	OPT_SOURCE,
+	OPT_MM_OF,
+	OPT_PER_SUB,
 };
 
 /* Options, grouped by the commands that take them. */
@@ -48,7 +51,11 @@ static const struct argp_option opt_common[] = {
 
 static const struct argp_option opt_trace[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C, or when the workload after -- exits)", 2 },
-	{ "pid", 'p', "PID", 0, "Only invalidations caused by process PID", 2 },
+	{ "pid", 'p', "PID", 0, "Only invalidations caused by process PID (its own threads: not those of its memory done by kswapd, khugepaged, process_madvise or another process; see --mm-of)", 2 },
+	{ "mm-of", OPT_MM_OF, "PID", 0, "Only invalidations of the address space of process PID, whoever causes them (reclaim, compaction, khugepaged, process_madvise, its own exit)", 2 },
+	{ "per-subscription", OPT_PER_SUB, NULL, 0, "Drivers mnprof cannot resolve to devices: one device per subscription (\"<ops>#<n>\", at most 1024 per driver) instead of one per driver", 2 },
+	{ "source", OPT_SOURCE, "SOURCE", 0,
+	  "Event source: tracepoint (the mmu_notifier tracepoints of mnprof's kernel patch: precise, cheapest), fentry (fentry/fexit on the notifier core and every interval-notifier callback: stock kernels), or auto (default: tracepoint where the kernel has it, else fentry)", 2 },
 	{},
 };
 
@@ -106,8 +113,11 @@ static const char doc_live[] =
 "  record   write every callback event to a trace file (mnprof record --help)\n"
 "  report   the figures of a trace file, offline, no privileges needed\n"
 "\n"
-"Needs root (CAP_BPF and CAP_PERFMON), kernel BTF and a kernel with the\n"
-"mnprof tracepoints (kernel-patch/ of the mnprof sources).\n"
+"Needs root (CAP_BPF and CAP_PERFMON) and kernel BTF. Event sources\n"
+"(--source): the mmu_notifier tracepoints of mnprof's kernel patch where\n"
+"the kernel has them (precise, cheapest); else fentry/fexit on the notifier\n"
+"core and on every interval-notifier callback (any kernel with BTF and BPF\n"
+"trampolines; before Linux 7.1 every notifier is single-pass).\n"
 "\n"
 "Examples:\n"
 "  mnprof -d 10                     10 seconds, every device\n"
@@ -115,7 +125,7 @@ static const char doc_live[] =
 "  mnprof --json -- ./my-gpu-test   trace a test, JSON for scripts\n"
 "\n"
 "Exit status: 0 ok, 2 mnprof failed (bad arguments, no privileges, no\n"
-"tracepoints...).\n"
+"usable event source...).\n"
 "\vOptions:";
 
 static const char doc_check[] =
@@ -272,6 +282,27 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_CHECK:
 		cli->report_check = true;
+		break;
+	case OPT_MM_OF:
+		if (parse_u64(arg, "pid", INT32_MAX, &v, state))
+			break;
+		if (!v)
+			argp_error(state, "--mm-of needs a process id, not 0");
+		cli->mm_of = (uint32_t)v;
+		break;
+	case OPT_PER_SUB:
+		cli->per_subscription = true;
+		break;
+	case OPT_SOURCE:
+		if (!strcmp(arg, "auto"))
+			cli->source = MN_SOURCE_AUTO;
+		else if (!strcmp(arg, "tracepoint"))
+			cli->source = MN_SOURCE_TRACEPOINT;
+		else if (!strcmp(arg, "fentry"))
+			cli->source = MN_SOURCE_FENTRY;
+		else
+			argp_error(state, "unknown source '%s' (auto, tracepoint, fentry)",
+				   arg);
 		break;
 	case ARGP_KEY_ARG:
 		if (cli->cmd == MN_CMD_REPORT && !cli->input) {

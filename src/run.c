@@ -21,8 +21,11 @@ uint64_t mn_run_now_ns(void)
 int mn_run_start(struct mn_run *r, const struct mn_cli *cli, bool events)
 {
 	struct mn_loader_opts o = {
+		.source = cli->source,
 		.unit_ns = cli->unit_ns,
 		.tgid = cli->pid,
+		.mm_tgid = cli->mm_of,
+		.per_subscription = cli->per_subscription,
 		.events = events,
 		.sched = events,
 		.ringbuf_bytes = (size_t)cli->ringbuf_mb << 20,
@@ -58,6 +61,15 @@ int mn_run_start(struct mn_run *r, const struct mn_cli *cli, bool events)
 		return -1;
 	}
 	return 0;
+}
+
+void mn_run_announce(const struct mn_run *r, const char *what)
+{
+	fprintf(stderr, "%s MMU interval notifiers%s (event source: %s)... %s\n",
+		what, r->cli->pid ? " of one process" : "",
+		mn_loader_source(r->loader),
+		r->workload.pid > 0 ? "Running the workload." :
+				      "Hit Ctrl-C to end.");
 }
 
 bool mn_run_should_stop(struct mn_run *r)

@@ -43,6 +43,12 @@ uint64_t mn_run_now_ns(void);
  */
 int mn_run_start(struct mn_run *r, const struct mn_cli *cli, bool events);
 
+/*
+ * The start line on stderr: "<what> MMU interval notifiers (event source:
+ * ...)... Running the workload." (what: "Tracing", "Checking"...).
+ */
+void mn_run_announce(const struct mn_run *r, const char *what);
+
 /* Ctrl-C, the duration is over, or the workload has exited. */
 bool mn_run_should_stop(struct mn_run *r);
 

@@ -30,6 +30,7 @@ void mn_summary_free(struct mn_summary *s)
 void mn_summary_reset(struct mn_summary *s)
 {
 	s->duration_ns = 0;
+	s->source[0] = '\0';
 	s->nr_hists = 0;
 	mn_hmap_free(&s->hist_index);
 	s->nr_invs = 0;
@@ -206,12 +207,26 @@ void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 	case MN_DEV_XE:
 		snprintf(buf, len, "xe%u", key->id);
 		return;
+	case MN_DEV_AMDGPU:
+		snprintf(buf, len, "amdgpu%u", key->id);
+		return;
+	case MN_DEV_NOUVEAU:
+		snprintf(buf, len, "nouveau%u", key->id);
+		return;
+	case MN_DEV_RDMA:
+		snprintf(buf, len, "ib%u", key->id);
+		return;
 	default:
 		break;
 	}
 	if (!driver || !*driver) {
 		snprintf(hex, sizeof(hex), "0x%" PRIx64, (uint64_t)key->ops);
 		driver = hex;
+	}
+	/* One device per ops (driver), the default: the ops' name. */
+	if (!key->id) {
+		snprintf(buf, len, "%s", driver);
+		return;
 	}
 	/* Truncate the driver, never the number that tells devices apart. */
 	snprintf(buf, len, "%.*s#%u", (int)(len > 12 ? len - 12 : 0), driver,
@@ -378,6 +393,7 @@ const char *mn_counter_name(enum mn_counter c)
 		[MN_C_STACK_FAILED] = "stack_failed",
 		[MN_C_HIST_FULL] = "hist_full",
 		[MN_C_DEV_FULL] = "dev_full",
+		[MN_C_PER_SUB_FULL] = "per_sub_full",
 	};
 
 	return (unsigned int)c < MN_C_NR ? names[c] : "unknown";
@@ -390,6 +406,9 @@ const char *mn_dev_kind_name(enum mn_dev_kind k)
 		[MN_DEV_MNSIM] = "mnsim",
 		[MN_DEV_HMM] = "hmm",
 		[MN_DEV_XE] = "xe",
+		[MN_DEV_AMDGPU] = "amdgpu",
+		[MN_DEV_NOUVEAU] = "nouveau",
+		[MN_DEV_RDMA] = "rdma",
 	};
 
 	return (unsigned int)k < MN_DEV_KIND_NR ? names[k] : "unknown";

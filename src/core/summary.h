@@ -53,6 +53,8 @@ struct mn_inv_entry {
  * struct mn_summary - aggregate figures of a run
  * @unit_ns: histogram unit (MN_UNIT_US or MN_UNIT_MS)
  * @duration_ns: how long the run observed the system
+ * @source: the event source that produced it ("tracepoint", "fentry"; ""
+ *	when unknown)
  * @hists: histograms, @nr_hists of them
  * @hist_index: hash of a histogram key -> its position + 1 in @hists, so
  *	that aggregating (the analyzer does it per callback) needs no scan
@@ -63,6 +65,7 @@ struct mn_inv_entry {
 struct mn_summary {
 	uint64_t unit_ns;
 	uint64_t duration_ns;
+	char source[16];
 	struct mn_hist_entry *hists;
 	size_t nr_hists, cap_hists;
 	struct mn_hmap hist_index;

@@ -232,6 +232,7 @@ enum mn_counter_class mn_out_counter_class(enum mn_counter c)
 	case MN_C_EMPTY_WALKS:
 	case MN_C_RB_EVENTS:
 	case MN_C_SUBMIT_OUTSIDE:
+	case MN_C_PER_SUB_FULL:
 	case MN_C_NR:
 		break;
 	}
@@ -265,6 +266,8 @@ const char *mn_out_counter_warning(enum mn_counter c)
 		return "second-pass events for an unknown finish object";
 	case MN_C_DONE_UNMATCHED:
 		return "device completions without a traced submit";
+	case MN_C_PER_SUB_FULL:
+		return "callbacks of subscriptions beyond --per-subscription's bound, counted under their driver's device";
 	case MN_C_WALKS:
 	case MN_C_EMPTY_WALKS:
 	case MN_C_RB_EVENTS:

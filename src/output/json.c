@@ -597,6 +597,11 @@ int mn_json_summary(const struct mn_summary *s, const struct mn_json_opts *o)
 	mn_json_kv_u64(&j, "abi_version", MN_ABI_VERSION);
 	mn_json_kv_string(&j, "unit", mn_out_unit_short(s->unit_ns));
 	mn_json_kv_double(&j, "duration_s", ns_to_s(s->duration_ns));
+	mn_json_key(&j, "source");
+	if (s->source[0])
+		mn_json_string(&j, s->source);
+	else
+		mn_json_null(&j);
 	mn_json_key(&j, "device_filter");
 	if (o->device_filter && *o->device_filter)
 		mn_json_string(&j, o->device_filter);

@@ -572,7 +572,13 @@ int mn_text_summary(const struct mn_summary *s, const struct mn_text_opts *o)
 	};
 
 	if (s->duration_ns)
-		fprintf(x.out, "Observed %.2f s\n\n", (double)s->duration_ns / 1e9);
+		fprintf(x.out, "Observed %.2f s", (double)s->duration_ns / 1e9);
+	if (s->source[0])
+		fprintf(x.out, "%sevent source: %s%s", s->duration_ns ? ", " : "",
+			s->source, !strcmp(s->source, "fentry") ?
+			" (a walk is all of __mmu_notifier_invalidate_range_start(): classic notifiers of the range, e.g. KVM's, count in its wall time)" : "");
+	if (s->duration_ns || s->source[0])
+		fprintf(x.out, "\n\n");
 	print_devices(&x);
 	mn_out_inv_by_event(s, &x.f, ev);
 	if (o->histograms) {

@@ -753,10 +753,10 @@ TEST(output_json_summary)
 
 	/* Header. */
 	CHECK(!strncmp(out, "{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":1,"
-			    "\"unit\":\"us\",\"duration_s\":2,\"device_filter\":null,"
+			    "\"unit\":\"us\",\"duration_s\":2,\"source\":null,\"device_filter\":null,"
 			    "\"event_filter\":null,\"devices\":[",
 		       strlen("{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":1,"
-			      "\"unit\":\"us\",\"duration_s\":2,\"device_filter\":null,"
+			      "\"unit\":\"us\",\"duration_s\":2,\"source\":null,\"device_filter\":null,"
 			      "\"event_filter\":null,\"devices\":[")));
 
 	/* The device, exactly: cumulative buckets, bound latency. */

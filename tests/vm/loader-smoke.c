@@ -5,11 +5,11 @@
  * tests/vm/loader-smoke.test to check.
  *
  *   loader-smoke [--no-events] [--sched] [--ms] [--pid N] [--clear] [-v]
- *                [-- CMD...]
+ *                [--source auto|tracepoint|fentry] [-- CMD...]
  *
  * Opens the loader, runs CMD (if any) to completion while consuming
  * events, then prints:
- *   open ok sources=<mask>
+ *   open ok sources=<mask> source=<event source>
  *   counter <name> <value>
  *   dev <name> kind=<k> id=<id> driver=<ops symbol> first_pass=.. two_pass=..
  *       finish_requested=.. refused=.. completion=<0|1>
@@ -111,7 +111,12 @@ int main(int argc, char **argv)
 			o.unit_ns = MN_UNIT_MS;
 		else if (!strcmp(argv[a], "--pid") && a + 1 < argc)
 			o.tgid = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--clear"))
+		else if (!strcmp(argv[a], "--source") && a + 1 < argc) {
+			a++;
+			o.source = !strcmp(argv[a], "tracepoint") ? MN_SOURCE_TRACEPOINT :
+				   !strcmp(argv[a], "fentry") ? MN_SOURCE_FENTRY :
+				   MN_SOURCE_AUTO;
+		} else if (!strcmp(argv[a], "--clear"))
 			clear = true;
 		else if (!strcmp(argv[a], "-v"))
 			o.verbose = true;
@@ -129,7 +134,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "open failed: %s\n", err);
 		return 2;
 	}
-	printf("open ok sources=%#x\n", mn_loader_sources(l));
+	printf("open ok sources=%#x source=%s\n", mn_loader_sources(l), mn_loader_source(l));
 	fflush(stdout);
 
 	if (cmd && *cmd) {

@@ -261,7 +261,7 @@ static void usage(void)
 "when stderr is a terminal.\n"
 "\n"
 "Examples:\n"
-"  insmod tools/mnsim/mnsim.ko      # inside the test VM, once\n"
+"  insmod \"$MNVM_MNSIM\"            # test VM: done by tools/vmtest/run\n"
 "  " PROG " --gpus 4 --latency-us 1000 --mode two-pass --op munmap --iterations 200\n"
 "  " PROG " --gpus 4 --mode two-pass,two-pass,pass1-wait,two-pass\n"
 "  " PROG " --latency-us 500,1000,2000 --mode single-pass --json\n"
@@ -860,7 +860,7 @@ static int open_device(const struct config *cfg)
 		return fd;
 	error_msg("cannot open %s: %s", cfg->device_path, strerror(errno));
 	if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-		error_msg("the mnsim module is probably not loaded (load it with 'insmod tools/mnsim/mnsim.ko'), or this is not the test VM; --no-device runs the workload without mnsim");
+		error_msg("the mnsim module is probably not loaded (tools/vmtest/run loads it: 'insmod build/mnsim-<kernel>/mnsim.ko'), or this is not the test VM; --no-device runs the workload without mnsim");
 	else if (errno == EACCES || errno == EPERM)
 		error_msg("permission denied: run as root, or make %s accessible",
 			  cfg->device_path);
@@ -882,7 +882,8 @@ static int add_devices(int fd, const struct config *cfg, struct device *devs)
 			error_msg("MNSIM_IOC_ADD_DEVICE (device %u of %u: latency %u us, jitter %u us, mode %s) on %s: %s%s",
 				  i + 1, cfg->gpus, c->latency_us, c->jitter_us,
 				  mode_names[c->mode], cfg->device_path, strerror(errno),
-				  errno == ENOTTY ? " (not an mnsim device?)" : "");
+				  errno == ENOTTY ? " (not an mnsim device?)" :
+				  errno == EOPNOTSUPP ? " (this kernel has no two-pass interval notifiers, Linux 7.1+: only --mode single-pass works)" : "");
 			return -1;
 		}
 	}

@@ -85,7 +85,7 @@ expect 2 "more than 64 values" --latency-us \
 
 # Good arguments, missing device: exit 1 with the hint, nothing on stdout.
 expect 1 "cannot open $NODEV: No such file or directory" --device-path $NODEV
-expect 1 "insmod tools/mnsim/mnsim.ko"		--device-path $NODEV --json
+expect 1 "insmod build/mnsim-<kernel>/mnsim.ko"		--device-path $NODEV --json
 expect 1 "cannot open"	--device-path $NODEV --gpus 4 --mode two-pass,two-pass,pass1-wait,two-pass
 expect 1 "cannot open"	--device-path $NODEV --latency-us 500,1000,2000 --jitter-us 10 --mode single-pass
 expect 1 "cannot open"	--device-path $NODEV --size 2M --threads 2 --op madvise

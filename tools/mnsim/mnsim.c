@@ -17,6 +17,11 @@
  * and find the callback that slept in a kernel stack. The waiting helpers
  * are noinline for the same reason.
  *
+ * On a kernel without the two-pass interval-notifier API (before 7.1; the
+ * Kbuild file defines MNSIM_HAVE_TWO_PASS when the kernel has it) only the
+ * single-pass mode exists: adding a device of another mode fails with
+ * EOPNOTSUPP.
+ *
  * TEST-BED ONLY: pass1-wait and pass1-spin misbehave on purpose.
  */
 
@@ -245,6 +250,26 @@ static bool mnsim_invalidate_begin(struct mnsim_mirror *mirror,
 	return true;
 }
 
+/* MNSIM_MODE_SINGLE_PASS: the legacy ->invalidate, submit and wait. */
+static bool
+mnsim_single_pass_invalidate(struct mmu_interval_notifier *sub,
+			     const struct mmu_notifier_range *range,
+			     unsigned long cur_seq)
+{
+	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
+
+	if (!mnsim_invalidate_begin(mirror, range, cur_seq, true))
+		return false;
+
+	mnsim_flush_sync(mirror->dev, false);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops mnsim_single_pass_ops = {
+	.invalidate = mnsim_single_pass_invalidate,
+};
+
+#ifdef MNSIM_HAVE_TWO_PASS
 /* MNSIM_MODE_TWO_PASS: submit in the first pass, wait in the second. */
 static bool
 mnsim_two_pass_invalidate_start(struct mmu_interval_notifier *sub,
@@ -281,25 +306,6 @@ mnsim_two_pass_invalidate_finish(struct mmu_interval_notifier_finish *finish)
 static const struct mmu_interval_notifier_ops mnsim_two_pass_ops = {
 	.invalidate_start = mnsim_two_pass_invalidate_start,
 	.invalidate_finish = mnsim_two_pass_invalidate_finish,
-};
-
-/* MNSIM_MODE_SINGLE_PASS: the legacy ->invalidate, submit and wait. */
-static bool
-mnsim_single_pass_invalidate(struct mmu_interval_notifier *sub,
-			     const struct mmu_notifier_range *range,
-			     unsigned long cur_seq)
-{
-	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
-
-	if (!mnsim_invalidate_begin(mirror, range, cur_seq, true))
-		return false;
-
-	mnsim_flush_sync(mirror->dev, false);
-	return true;
-}
-
-static const struct mmu_interval_notifier_ops mnsim_single_pass_ops = {
-	.invalidate = mnsim_single_pass_invalidate,
 };
 
 /*
@@ -419,14 +425,17 @@ static const struct mmu_interval_notifier_ops mnsim_inline_ops = {
 	.invalidate_start = mnsim_inline_invalidate_start,
 	.invalidate_finish = mnsim_inline_invalidate_finish,
 };
+#endif /* MNSIM_HAVE_TWO_PASS */
 
 static const struct mmu_interval_notifier_ops *const
 mnsim_mode_ops[MNSIM_MODE_NR] = {
-	[MNSIM_MODE_TWO_PASS] = &mnsim_two_pass_ops,
 	[MNSIM_MODE_SINGLE_PASS] = &mnsim_single_pass_ops,
+#ifdef MNSIM_HAVE_TWO_PASS
+	[MNSIM_MODE_TWO_PASS] = &mnsim_two_pass_ops,
 	[MNSIM_MODE_PASS1_WAIT] = &mnsim_pass1_wait_ops,
 	[MNSIM_MODE_PASS1_SPIN] = &mnsim_pass1_spin_ops,
 	[MNSIM_MODE_INLINE] = &mnsim_inline_ops,
+#endif
 };
 
 /* --- devices and mirrors ---------------------------------------------- */
@@ -509,6 +518,9 @@ static int mnsim_ioctl_add_device(struct mnsim_file *mf,
 	if (!cfg.latency_us || cfg.latency_us > MNSIM_MAX_LATENCY_US ||
 	    cfg.jitter_us > MNSIM_MAX_LATENCY_US || cfg.mode >= MNSIM_MODE_NR)
 		return -EINVAL;
+	/* Modes that need the two-pass API, on a kernel without it. */
+	if (!mnsim_mode_ops[cfg.mode])
+		return -EOPNOTSUPP;
 	if (mf->nr_ranges)
 		return -EBUSY;
 	if (mf->nr_devices >= MNSIM_MAX_DEVICES)

@@ -44,7 +44,9 @@ struct mnsim_device;
  * and released the slot.
  */
 struct mnsim_flush {
+#ifdef MNSIM_HAVE_TWO_PASS
 	struct mmu_interval_notifier_finish finish;
+#endif
 	struct hrtimer timer;
 	struct completion done;
 	struct mnsim_device *dev;

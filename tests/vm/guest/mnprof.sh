@@ -38,9 +38,17 @@ within() { # within "what" VALUE REF PERCENT
 
 common="--gpus 4 --latency-us 1000 --op munmap --iterations 200"
 
-echo "# 4 two-pass devices at 1000 us, 200 munmaps"
+# The event source mnprof picks by itself: the tracepoints on the patched
+# kernel, fentry on a stock one.
+case "${MNVM_KERNEL:-patched}" in
+patched) want_source=tracepoint ;;
+*) want_source=fentry ;;
+esac
+
+echo "# 4 two-pass devices at 1000 us, 200 munmaps (kernel ${MNVM_KERNEL:-patched})"
 live twopass -- $common --mode two-pass
 j=$out/twopass.json
+t_eq "event source chosen for this kernel" "$(jqv .source "$j")" "$want_source"
 t_eq "4 mnsim devices attributed" "$(jqv '[.devices[] | select(.kind == "mnsim")] | length' "$j")" 4
 for i in 0 1 2 3; do
 	d=".devices[] | select(.name == \"mnsim$i\")"

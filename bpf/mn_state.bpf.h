@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * mnprof BPF: configuration, state and result maps, and the small helpers
+ * every program uses (counters, events, histograms). Included once, by
+ * mnprof.bpf.c.
+ *
+ * State:
+ *   tasks      per-task: stack of open walks, each with its current
+ *              callback (id into cbs) and accumulators; sleep bookkeeping
+ *   cbs        callback id -> what is known of the callback so far
+ *   pending    finish pointer -> callback id, between pass 1 and pass 2
+ *   cookies    completion-source cookie -> callback id, submit to done
+ *   other_ids  --per-subscription: subscription -> number, for devices of
+ *   other_subs drivers without a resolver, (ops, number) -> subscription,
+ *   other_next and the last number given per ops
+ *   ops_kind   ops address -> driver kind (filled by user space)
+ * Results: hists, invs, devices, counters, stacks, events (ring buffer).
+ */
+#ifndef MN_STATE_BPF_H
+#define MN_STATE_BPF_H
+
+/* --- configuration (set by the loader before load) ----------------------- */
+
+const volatile __u64 unit_ns = MN_UNIT_US;	/* histogram unit */
+const volatile __u32 targ_tgid = 0;		/* 0: every process */
+const volatile bool events_enabled = false;	/* ship struct mn_event */
+const volatile bool sched_enabled = false;	/* track sleeps in pass 1 */
+const volatile bool per_subscription = false;	/* unknown drivers: a device
+						 * per subscription */
+const volatile __u32 mm_tgid = 0;		/* --mm-of: 0 off */
+
+/* --mm-of: the address space to keep, found by the find_mm iterator. */
+__u64 targ_mm = 0;
+
+/* --- state ----------------------------------------------------------------- */
+
+/**
+ * struct mn_cb - one callback, from pass-1 begin to its completion
+ * @t: timestamps (struct mn_cb_times of mnprof_calc.h)
+ * @dev: its device
+ * @sub: its subscription
+ * @finish: the finish object of pass 1 (0 when none)
+ * @cookies: first completion cookies submitted, to forget them when the
+ *	callback completes before their completion arrives
+ * @nsub: completion cookies submitted
+ * @ndone: completions seen
+ * @two_pass: the notifier has ->invalidate_start
+ */
+struct mn_cb {
+	struct mn_cb_times t;
+	struct mn_dev_key dev;
+	__u64 sub;
+	__u64 finish;
+	__u64 cookies[4];
+	__u32 nsub;
+	__u32 ndone;
+	__u8 two_pass;
+	__u8 pad[7];
+};
+
+/**
+ * struct mn_walk - one open walk of a task
+ * @begin: walk begin timestamp
+ * @cur_cb: id of the callback running in it (0: none)
+ * @ncb, @n2, @cb_sum, @contrib_sum, @bound: accumulators (DESIGN.md)
+ * @tgid: process of the walking task
+ * @event: mmu_notifier_event of the range
+ * @cur_pass: 1 or 2 while @cur_cb runs
+ * @comm: comm of the walking task
+ */
+struct mn_walk {
+	__u64 begin;
+	__u64 cur_cb;
+	__u64 ncb;
+	__u64 n2;
+	__u64 cb_sum;
+	__u64 contrib_sum;
+	__u32 tgid;
+	__u32 event;
+	__u8 bound;
+	__u8 cur_pass;
+	__u8 pad[6];
+	char comm[MN_COMM_LEN];
+};
+
+/**
+ * struct mn_task - per-task state
+ * @depth: open, traced walks in @walks
+ * @skip: open walks nested deeper than MN_WALK_DEPTH (not traced)
+ * @sleeping: switched out inside a first pass, MN_EV_SLEEP emitted
+ * @next_cb: last callback number handed out in this task
+ * @sleep_cb: the callback it slept in
+ * @filtered: open walks of an address space --mm-of leaves out (and all
+ *	walks nested in them): none of their events is traced
+ */
+struct mn_task {
+	__u32 depth;
+	__u32 skip;
+	__u32 sleeping;
+	__u32 next_cb;
+	__u64 sleep_cb;
+	__u32 filtered;
+	__u32 pad;
+	struct mn_walk walks[MN_WALK_DEPTH];
+};
+
+/**
+ * struct mn_range_v - what the events of a walk and of pass 1 carry about
+ * the range, read by each event source from its own arguments
+ */
+struct mn_range_v {
+	__u64 mm;
+	__u64 start;
+	__u64 end;
+	__u64 seq;
+	__u32 event;
+	__u32 blockable;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct mn_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_CALLBACKS);
+	__type(key, __u64);
+	__type(value, struct mn_cb);
+} cbs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_CALLBACKS);
+	__type(key, __u64);
+	__type(value, __u64);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_COOKIES);
+	__type(key, __u64);
+	__type(value, __u64);
+} cookies SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_OTHER_SUBS);
+	__type(key, __u64);
+	__type(value, __u32);
+} other_ids SEC(".maps");
+
+/* --per-subscription: (ops, number) -> subscription */
+struct mn_other_id {
+	__u64 ops;
+	__u32 id;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_OTHER_SUBS);
+	__type(key, struct mn_other_id);
+	__type(value, __u64);
+} other_subs SEC(".maps");
+
+/* --per-subscription: ops -> last number given */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_OPS);
+	__type(key, __u64);
+	__type(value, __u32);
+} other_next SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_OPS);
+	__type(key, __u64);
+	__type(value, struct mn_ops_kind);
+} ops_kind SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_HISTS);
+	__type(key, struct mn_hist_key);
+	__type(value, struct mn_hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_INVS);
+	__type(key, struct mn_inv_key);
+	__type(value, struct mn_inv_stats);
+} invs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_DEVICES);
+	__type(key, struct mn_dev_key);
+	__type(value, struct mn_dev_info);
+} devices SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MN_C_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, MN_MAX_STACKS);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, MN_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps");
+
+/* Initial values of new histogram entries. */
+static const struct mn_hist zero_hist;
+
+/* --- helpers ---------------------------------------------------------------- */
+
+static __always_inline void count(__u32 c)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &c);
+
+	/* atomic: a completion in hard irq may interrupt us on this CPU */
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+static __always_inline bool filtered(__u32 tgid)
+{
+	return targ_tgid && tgid != targ_tgid;
+}
+
+/*
+ * A new event for the current task, or NULL (events disabled: a constant,
+ * so the verifier drops the code; ring buffer full: counted).
+ */
+static __always_inline struct mn_event *ev_new(__u32 type, __u64 ts)
+{
+	struct mn_event *e;
+	__u64 id;
+
+	if (!events_enabled)
+		return NULL;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(MN_C_RB_DROPPED);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	id = bpf_get_current_pid_tgid();
+	e->ts = ts;
+	e->type = type;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+static __always_inline void ev_send(struct mn_event *e)
+{
+	if (!e)
+		return;
+	bpf_ringbuf_submit(e, 0);
+	count(MN_C_RB_EVENTS);
+}
+
+static __always_inline void ev_range(struct mn_event *e,
+				     const struct mn_range_v *r)
+{
+	if (!e)
+		return;
+	e->mm = r->mm;
+	e->start = r->start;
+	e->end = r->end;
+	e->seq = r->seq;
+	e->event = r->event;
+	if (r->blockable)
+		e->flags |= MN_F_BLOCKABLE;
+}
+
+/* The range of a struct mmu_notifier_range argument (a BTF pointer). */
+static __always_inline void range_read(struct mn_range_v *r,
+				       const struct mmu_notifier_range *range,
+				       __u64 seq)
+{
+	r->mm = (__u64)BPF_CORE_READ(range, mm);
+	r->start = BPF_CORE_READ(range, start);
+	r->end = BPF_CORE_READ(range, end);
+	r->seq = seq;
+	r->event = BPF_CORE_READ(range, event);
+	r->blockable = !!(BPF_CORE_READ(range, flags) &
+			  MMU_NOTIFIER_RANGE_BLOCKABLE);
+}
+
+static __always_inline struct mn_walk *innermost(struct mn_task *t)
+{
+	__u32 d;
+
+	if (!t || t->skip || t->filtered || !t->depth)
+		return NULL;
+	d = (t->depth - 1) & (MN_WALK_DEPTH - 1);
+	return &t->walks[d];
+}
+
+static __always_inline struct mn_task *task_state(void)
+{
+	return bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+}
+
+/*
+ * Whether the current task is inside a walk that the filters leave out:
+ * nothing of it is traced, shipped or counted. @t: its task state.
+ */
+static __always_inline bool task_filtered(const struct mn_task *t)
+{
+	return t && t->filtered;
+}
+
+/* hist[key] += v, DESIGN.md */
+static __always_inline void hist_add(const struct mn_dev_key *dev,
+				     __u32 metric, __u32 ev, __u64 v)
+{
+	struct mn_hist_key k = {};
+	struct mn_hist *h;
+	__u32 slot;
+	long err;
+
+	if (dev)
+		k.dev = *dev;
+	k.metric = metric;
+	k.event = ev;
+	h = bpf_map_lookup_elem(&hists, &k);
+	if (!h) {
+		err = bpf_map_update_elem(&hists, &k, &zero_hist, BPF_NOEXIST);
+		if (err && err != -EEXIST) {
+			count(MN_C_HIST_FULL);
+			return;
+		}
+		h = bpf_map_lookup_elem(&hists, &k);
+		if (!h) {
+			count(MN_C_HIST_FULL);
+			return;
+		}
+	}
+	slot = mn_hist_slot_ns(v, unit_ns) & (MN_HIST_SLOTS - 1);
+	__sync_fetch_and_add(&h->slots[slot], 1);
+	__sync_fetch_and_add(&h->count, 1);
+	__sync_fetch_and_add(&h->sum_ns, v);
+}
+
+#endif /* MN_STATE_BPF_H */

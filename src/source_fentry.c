@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The fentry source, for kernels without the mnprof tracepoints:
+ *
+ * - the walk bracket: fentry/fexit on __mmu_notifier_invalidate_range_start()
+ *   and __mmu_notifier_release() (mn_itree_invalidate() and friends are
+ *   inlined: they cannot be traced). The bracket also covers the classic
+ *   (non-interval) notifiers of the range, KVM's for instance, which the
+ *   tracepoint walk does not: a walk's wall time includes them;
+ * - the callbacks: every implementation of a struct
+ *   mmu_interval_notifier_ops member in vmlinux and module BTF
+ *   (targets.c), each with a fentry and a fexit program cloned from a
+ *   template (mass_attach.c). A template is verified for one function of
+ *   its prototype, so it is loaded by a second instance of the BPF object
+ *   that shares every map with the first, once per role, when the first
+ *   function of that role shows up (at start, or in a module loaded later).
+ *
+ * Modules loaded after the start are scanned when the loader notices them
+ * (mn_loader_poll(): once a second) and their callbacks attached. A traced
+ * module cannot be unloaded while mnprof runs: the kernel holds a
+ * reference on it for every attached program.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "kbtf.h"
+#include "loader_int.h"
+#include "mass_attach.h"
+#include "probe.h"
+#include "source.h"
+#include "targets.h"
+
+/* The walk bracket. */
+static const char *const bracket[] = {
+	"__mmu_notifier_invalidate_range_start",
+	"__mmu_notifier_release",
+};
+
+struct fe_role {
+	struct mnprof_bpf *inst;	/* the template instance, once loaded */
+	bool failed;			/* loading it failed: role not traced */
+};
+
+struct fe_state {
+	struct mn_protos protos;
+	struct fe_role roles[MN_ROLE_NR];
+	struct mn_mass mass;
+	char **known;			/* modules scanned */
+	size_t nr_known;
+	unsigned int callbacks;		/* functions attached */
+	unsigned int failed;		/* functions that could not be */
+};
+
+static int fe_probe(struct mn_loader *l, char *err, size_t errlen)
+{
+	struct mn_protos p;
+	char why[512];
+	size_t i;
+	int e;
+
+	if (mn_protos_init(&p, mn_kbtf_vmlinux(l->kbtf)))
+		return mn_loader_fail(err, errlen, -ENOENT,
+			"this kernel has no MMU interval notifiers (struct mmu_interval_notifier_ops is not in its BTF: CONFIG_MMU_NOTIFIER is off); nothing to trace");
+	for (i = 0; i < sizeof(bracket) / sizeof(bracket[0]); i++) {
+		e = mn_probe_fentry(l->kbtf, bracket[i], why, sizeof(why));
+		if (e)
+			return mn_loader_fail(err, errlen, e,
+				"fentry programs cannot be used here: %s", why);
+	}
+	return 0;
+}
+
+/* The template programs of a role: its pass entry and exit. */
+static void role_progs(struct mnprof_bpf *sk, enum mn_role role,
+		       struct bpf_program **begin, struct bpf_program **end)
+{
+	switch (role) {
+	case MN_ROLE_INVALIDATE:
+		*begin = sk->progs.fe_inv_begin;
+		*end = sk->progs.fe_inv_end;
+		break;
+	case MN_ROLE_START:
+		*begin = sk->progs.fe_start_begin;
+		*end = sk->progs.fe_start_end;
+		break;
+	default:
+		*begin = sk->progs.fe_finish_begin;
+		*end = sk->progs.fe_finish_end;
+		break;
+	}
+}
+
+static void set_autoload_all(struct bpf_object *obj, bool on)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, on);
+}
+
+static int fe_prepare(struct mn_loader *l, char *err, size_t errlen)
+{
+	struct mnprof_bpf *sk = l->skel;
+	struct fe_state *st;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	l->src_priv = st;
+	if (mn_protos_init(&st->protos, mn_kbtf_vmlinux(l->kbtf)))
+		return mn_loader_fail(err, errlen, -ENOENT,
+				      "no MMU interval notifiers in this kernel");
+	bpf_program__set_autoload(sk->progs.fe_walk_begin, true);
+	bpf_program__set_autoload(sk->progs.fe_walk_end, true);
+	bpf_program__set_autoload(sk->progs.fe_release_begin, true);
+	bpf_program__set_autoload(sk->progs.fe_release_end, true);
+	return 0;
+}
+
+/*
+ * Load the template instance of @role, verified for function @t: a second
+ * instance of the BPF object whose maps are the loader's.
+ */
+static int role_load(struct mn_loader *l, struct fe_state *st,
+		     enum mn_role role, const struct mn_target *t)
+{
+	struct fe_role *r = &st->roles[role];
+	struct bpf_program *b, *e;
+	struct bpf_map *m, *mine;
+	struct mnprof_bpf *inst;
+	int ret;
+
+	if (r->inst || r->failed)
+		return r->inst ? 0 : -EINVAL;
+	inst = mnprof_bpf__open();
+	if (!inst)
+		return -errno;
+	bpf_object__for_each_map(m, inst->obj) {
+		mine = bpf_object__find_map_by_name(l->skel->obj,
+						    bpf_map__name(m));
+		if (!mine) {
+			ret = -ENOENT;
+			goto fail;
+		}
+		ret = bpf_map__reuse_fd(m, bpf_map__fd(mine));
+		if (ret)
+			goto fail;
+	}
+	set_autoload_all(inst->obj, false);
+	role_progs(inst, role, &b, &e);
+	bpf_program__set_autoload(b, true);
+	bpf_program__set_autoload(e, true);
+	ret = bpf_program__set_attach_target(b, 0, t->func);
+	if (!ret)
+		ret = bpf_program__set_attach_target(e, 0, t->func);
+	if (!ret)
+		ret = mnprof_bpf__load(inst);
+	if (ret)
+		goto fail;
+	r->inst = inst;
+	mn_loader_vlog(l, "fentry: %s template loaded (verified for %s%s%s)",
+		       mn_role_name(role), t->func, t->module[0] ? " in " : "",
+		       t->module);
+	return 0;
+fail:
+	mnprof_bpf__destroy(inst);
+	r->failed = true;
+	fprintf(stderr, "mnprof: warning: the fentry programs for ->%s callbacks failed to load (%s): those callbacks are not traced%s\n",
+		mn_role_name(role), strerror(ret < 0 ? -ret : EINVAL),
+		l->opts.verbose ? "" : " (run with -v for libbpf's log)");
+	return ret;
+}
+
+/* Attach a callback's entry and exit programs. */
+static void attach_target(struct mn_loader *l, struct fe_state *st,
+			  const struct mn_target *t)
+{
+	struct bpf_program *b, *e;
+	char why[300];
+	int fd, ret;
+
+	if (role_load(l, st, t->role, t)) {
+		st->failed++;
+		return;
+	}
+	fd = mn_kbtf_module_fd(l->kbtf, t->module[0] ? t->module : NULL);
+	role_progs(st->roles[t->role].inst, t->role, &b, &e);
+	if (fd < 0) {
+		ret = fd;
+		snprintf(why, sizeof(why), "no BTF object: %s", strerror(-fd));
+	} else {
+		/* exit first: an entry seen is then seen with its exit */
+		ret = mn_mass_attach(&st->mass, e, t->btf_id, fd, why,
+				     sizeof(why));
+		if (!ret)
+			ret = mn_mass_attach(&st->mass, b, t->btf_id, fd, why,
+					     sizeof(why));
+	}
+	if (ret) {
+		st->failed++;
+		fprintf(stderr, "mnprof: warning: cannot trace %s (->%s%s%s): %s\n",
+			t->func, mn_role_name(t->role),
+			t->module[0] ? ", module " : "", t->module, why);
+		return;
+	}
+	st->callbacks++;
+	mn_loader_vlog(l, "fentry: tracing %s (->%s%s%s)", t->func,
+		       mn_role_name(t->role), t->module[0] ? ", module " : "",
+		       t->module);
+}
+
+/* Find and attach the callbacks of vmlinux (@mod NULL) or of a module. */
+static void scan(struct mn_loader *l, struct fe_state *st, const char *mod)
+{
+	struct mn_target *v = NULL;
+	struct btf *btf;
+	size_t n = 0, i;
+
+	btf = mod ? mn_kbtf_module(l->kbtf, mod) : mn_kbtf_vmlinux(l->kbtf);
+	if (!btf)
+		return;
+	if (mn_targets_find(&st->protos, btf, mod, &v, &n) < 0) {
+		fprintf(stderr, "mnprof: warning: out of memory scanning %s\n",
+			mod ? mod : "vmlinux");
+		free(v);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		attach_target(l, st, &v[i]);
+	free(v);
+}
+
+static bool known(const struct fe_state *st, const char *mod)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_known; i++)
+		if (!strcmp(st->known[i], mod))
+			return true;
+	return false;
+}
+
+/*
+ * Scan the modules not scanned yet; forget those that went away, so that
+ * a module loaded again is scanned again.
+ */
+static void scan_modules(struct mn_loader *l, struct fe_state *st)
+{
+	char **now = mn_kbtf_list_modules(), **p;
+	size_t i, j;
+
+	if (!now)
+		return;
+	for (i = j = 0; i < st->nr_known; i++) {
+		for (p = now; *p && strcmp(*p, st->known[i]); p++)
+			;
+		if (*p) {
+			st->known[j++] = st->known[i];
+		} else {
+			mn_kbtf_forget(l->kbtf, st->known[i]);
+			free(st->known[i]);
+		}
+	}
+	st->nr_known = j;
+	for (p = now; *p; p++) {
+		char **nk;
+
+		if (known(st, *p))
+			continue;
+		nk = realloc(st->known, (st->nr_known + 1) * sizeof(*nk));
+		if (!nk)
+			break;
+		st->known = nk;
+		nk[st->nr_known] = strdup(*p);
+		if (!nk[st->nr_known])
+			break;
+		st->nr_known++;
+		mn_kbtf_forget(l->kbtf, *p);
+		scan(l, st, *p);
+	}
+	mn_kbtf_free_list(now);
+}
+
+static int fe_attach(struct mn_loader *l, char *err, size_t errlen)
+{
+	struct fe_state *st = l->src_priv;
+	struct mnprof_bpf *sk = l->skel;
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} walk[] = {
+		{ sk->progs.fe_release_end, &sk->links.fe_release_end },
+		{ sk->progs.fe_release_begin, &sk->links.fe_release_begin },
+		{ sk->progs.fe_walk_end, &sk->links.fe_walk_end },
+		{ sk->progs.fe_walk_begin, &sk->links.fe_walk_begin },
+	};
+	size_t i;
+
+	scan(l, st, NULL);
+	scan_modules(l, st);
+	mn_loader_vlog(l, "fentry: %u callbacks traced, %u could not be; two-pass API: %s",
+		       st->callbacks, st->failed,
+		       mn_protos_two_pass(&st->protos) ? "yes" : "no (before Linux 7.1)");
+	/* the walk last: a walk seen at all is seen with its callbacks */
+	for (i = 0; i < sizeof(walk) / sizeof(walk[0]); i++) {
+		*walk[i].link = bpf_program__attach(walk[i].prog);
+		if (!*walk[i].link) {
+			int e = errno ? -errno : -EINVAL;
+
+			return mn_loader_fail(err, errlen, e,
+				"attaching BPF program %s (%s) failed: %s%s",
+				bpf_program__name(walk[i].prog),
+				bpf_program__section_name(walk[i].prog),
+				strerror(-e),
+				l->opts.verbose ? "" : " (run with -v for libbpf's log)");
+		}
+	}
+	return 0;
+}
+
+static void fe_modules_changed(struct mn_loader *l)
+{
+	scan_modules(l, l->src_priv);
+}
+
+static void fe_close(struct mn_loader *l)
+{
+	struct fe_state *st = l->src_priv;
+	size_t i;
+
+	if (!st)
+		return;
+	mn_mass_free(&st->mass);
+	for (i = 0; i < MN_ROLE_NR; i++)
+		mnprof_bpf__destroy(st->roles[i].inst);
+	for (i = 0; i < st->nr_known; i++)
+		free(st->known[i]);
+	free(st->known);
+	free(st);
+	l->src_priv = NULL;
+}
+
+const struct mn_source_ops mn_source_fentry = {
+	.name = "fentry",
+	.probe = fe_probe,
+	.prepare = fe_prepare,
+	.attach = fe_attach,
+	.modules_changed = fe_modules_changed,
+	.close = fe_close,
+};

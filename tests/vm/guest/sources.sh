@@ -1,0 +1,77 @@
+#!/bin/bash
+# Guest side of tests/vm/sources.test, on the patched kernel: the two event
+# sources watch the same workload at the same time (two mnprof instances,
+# --source tracepoint and --source fentry) and must count the same
+# callbacks per device and pass, with means within 5%.
+set -u
+. tests/lib.sh
+M=build/mnprof-asan
+L=tools/mnload/mnload
+out=/tmp/sources
+mkdir -p "$out"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+jqv() { jq -r "$1" "$2"; }
+
+for s in tracepoint fentry; do
+	$M --json --source "$s" >"$out/$s.json" 2>"$out/$s.err" &
+	eval "pid_$s=\$!"
+done
+for _ in $(seq 300); do
+	grep -q "event source: tracepoint" "$out/tracepoint.err" &&
+		grep -q "event source: fentry" "$out/fentry.err" && break
+	sleep 0.1
+done
+t_check "both sources attached" sh -c "grep -q 'event source: tracepoint' $out/tracepoint.err &&
+	grep -q 'event source: fentry' $out/fentry.err"
+$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 200 \
+	--mode two-pass,two-pass,single-pass,two-pass >"$out/load.txt"
+t_eq "mnload exits 0" "$?" 0
+kill -INT "$pid_tracepoint" "$pid_fentry"
+wait "$pid_tracepoint"
+t_eq "tracepoint instance exits 0" "$?" 0
+wait "$pid_fentry"
+t_eq "fentry instance exits 0" "$?" 0
+T=$out/tracepoint.json
+F=$out/fentry.json
+t_eq "sources say which they are" "$(jqv .source "$T") $(jqv .source "$F")" "tracepoint fentry"
+
+counts() {
+	jq -S '[.devices[] | select(.kind == "mnsim") | {name, mode, first_pass,
+		two_pass, finish_requested, n: [.pass1.count, .pass2.count,
+		.gap.count, .device_latency.count]}]' "$1"
+}
+if cmp -s <(counts "$T") <(counts "$F"); then
+	t_ok "both sources count the same callbacks per device and pass"
+else
+	t_fail "both sources count the same callbacks per device and pass"
+	diff <(counts "$T") <(counts "$F") | head -n 20 | t_diag
+fi
+t_eq "... 4 devices, 200 first passes each" \
+	"$(jqv '[.devices[] | select(.kind == "mnsim" and .first_pass == 200)] | length' "$F")" 4
+t_eq "both count 200 unmap invalidations" \
+	"$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .count' "$T") $(jqv '.invalidations.by_event[] | select(.event == "unmap") | .count' "$F")" "200 200"
+t_eq "nothing dropped or unmatched (tracepoint, fentry)" \
+	"$(jqv '.drops + .unmatched' "$T") $(jqv '.drops + .unmatched' "$F")" "0 0"
+
+# within5 WHAT A B: |A - B| <= 5% of A
+within5() {
+	if awk -v a="$2" -v b="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 0.05 * a) }'; then
+		t_ok "$1 ($2 vs $3)"
+	else
+		t_fail "$1: tracepoint $2, fentry $3, more than 5% apart"
+	fi
+}
+for d in mnsim0 mnsim1 mnsim2 mnsim3; do
+	for m in pass2 device_latency; do
+		q=".devices[] | select(.name == \"$d\") | .$m.mean_us"
+		[ "$(jqv "$q" "$T")" = null ] && continue
+		within5 "$d: $m mean agrees" "$(jqv "$q" "$T")" "$(jqv "$q" "$F")"
+	done
+done
+q='.invalidations.by_event[] | select(.event == "unmap")'
+within5 "unmap: wall mean agrees" "$(jqv "$q | .wall_mean_us" "$T")" "$(jqv "$q | .wall_mean_us" "$F")"
+within5 "unmap: serial estimate agrees" "$(jqv "$q | .serial_mean_us" "$T")" "$(jqv "$q | .serial_mean_us" "$F")"
+echo "# pass-1 means (us), tracepoint vs fentry:" \
+	"$(jq -r '[.devices[] | select(.kind == "mnsim") | "\(.name)=\(.pass1.mean_us)"] | join(" ")' "$T")" "|" \
+	"$(jq -r '[.devices[] | select(.kind == "mnsim") | "\(.name)=\(.pass1.mean_us)"] | join(" ")' "$F")"
+t_done

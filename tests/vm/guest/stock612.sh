@@ -1,0 +1,67 @@
+#!/bin/bash
+# Guest side of tests/vm/stock612.test: Debian's 6.12 as it is, without
+# the two-pass API and without the mnprof tracepoints. mnprof must run
+# (fentry source), see every notifier as single-pass, measure mnsim's
+# single-pass devices and test_hmm, and check must pass them.
+set -u
+. tests/lib.sh
+M=build/mnprof-asan
+L=tools/mnload/mnload
+out=/tmp/stock612
+mkdir -p "$out"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+jqv() { jq -r "$1" "$2"; }
+within() { # within "what" VALUE REF PERCENT
+	if awk -v v="$2" -v r="$3" -v p="$4" 'BEGIN { exit !(v >= r * (1 - p / 100) && v <= r * (1 + p / 100)) }'; then
+		t_ok "$1 ($2 within $4% of $3)"
+	else
+		t_fail "$1: $2 not within $4% of $3"
+	fi
+}
+
+$L --quiet --gpus 1 --mode two-pass --iterations 1 >/dev/null 2>"$out/refused.err"
+t_eq "mnsim refuses a two-pass device on this kernel: mnload exits 1" "$?" 1
+t_check "... saying the kernel has no two-pass interval notifiers" \
+	grep -q "no two-pass interval notifiers" "$out/refused.err"
+
+$M --source tracepoint -d 1 >/dev/null 2>"$out/tp.err"
+t_eq "--source tracepoint: exit 2" "$?" 2
+t_check "... naming the patch to apply" grep -q "kernel-patch/0001-mm-mmu_notifier-add-tracepoints" "$out/tp.err"
+
+common="--gpus 4 --latency-us 1000 --op munmap --iterations 200"
+$M --json -- sh -c "$L --json --quiet $common --mode single-pass >$out/load.json" \
+	>"$out/live.json" 2>"$out/live.err"
+t_eq "mnprof runs: exit 0" "$?" 0
+j=$out/live.json
+t_eq "event source: fentry" "$(jqv .source "$j")" fentry
+t_eq "4 single-pass mnsim devices with 200 callbacks each" \
+	"$(jqv '[.devices[] | select(.kind == "mnsim" and .mode == "single_pass" and .first_pass == 200)] | length' "$j")" 4
+for i in 0 1 2 3; do
+	d=".devices[] | select(.name == \"mnsim$i\")"
+	within "mnsim$i: device latency vs the 1000 us set" "$(jqv "$d | .device_latency.mean_us" "$j")" 1000 15
+	within "mnsim$i: device latency vs mnsim's own measurement" \
+		"$(jqv "$d | .device_latency.mean_us" "$j")" "$(jqv ".devices[$i].device_mean_us" "$out/load.json")" 5
+done
+g=$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .gain' "$j")
+t_num "single-pass gain at least 0.9" "$g" ">=" 0.9
+t_num "single-pass gain at most 1.1" "$g" "<=" 1.1
+t_eq "nothing dropped or unmatched" "$(jqv '.drops + .unmatched' "$j")" 0
+
+insmod "$MNVM_MODDIR/kernel/lib/test_hmm.ko"
+$M --json -- build/hmm_touch 20 >"$out/hmm.json" 2>"$out/hmm.err"
+t_eq "mnprof around test_hmm: exit 0" "$?" 0
+t_eq "test_hmm devices named, single-pass" \
+	"$(jqv '[.devices[] | select(.kind == "hmm") | "\(.name):\(.mode)"] | sort | join(",")' "$out/hmm.json")" \
+	"hmm_dmirror0:single_pass,hmm_dmirror1:single_pass"
+t_num "hmm_dmirror0: pass-1 latency measured" \
+	"$(jqv '.devices[] | select(.name == "hmm_dmirror0") | .pass1.count' "$out/hmm.json")" ">" 0
+
+$M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 500 --op munmap --iterations 50 --mode single-pass >/dev/null; build/hmm_touch 10" \
+	>"$out/check.json" 2>"$out/check.err"
+t_eq "check exits 0" "$?" 0
+t_eq "... lists every device as single-pass" \
+	"$(jqv '[.devices[] | select(.kind == "mnsim" or .kind == "hmm") | .class] | unique | join(",")' "$out/check.json")" single_pass
+t_eq "... 6 single-pass notifier findings (4 mnsim, 2 test_hmm), info only" \
+	"$(jqv '[.findings[] | select(.kind == "single_pass" and .severity == "info")] | length' "$out/check.json")" 6
+rmmod test_hmm
+t_done
