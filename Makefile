@@ -62,6 +62,12 @@ $(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c $(HDRS) $(
 $(O)/loader-smoke: tests/vm/loader-smoke.c $(LOADER_SRCS) $(CORE_SRCS) $(HDRS) $(O)/mnprof.skel.h
 	$(CC) $(CFLAGS) -o $@ $< $(LOADER_SRCS) $(CORE_SRCS) $(LIBS)
 
+# The loader's parts that need libbpf but no kernel, on synthetic input
+# (ASan, UBSan): the BTF prototype matching of the fentry source.
+LOADER_UNIT_SRCS := $(wildcard tests/loader/*.c) tests/unit/main.c src/targets.c
+$(O)/loader-unit-tests: $(LOADER_UNIT_SRCS) $(HDRS) tests/unit/testlib.h | $(O)
+	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(LOADER_UNIT_SRCS) $(LIBS)
+
 # Test helper: makes lib/test_hmm a subscriber and triggers invalidations.
 $(O)/hmm_touch: tests/vm/hmm_touch.c | $(O)
 	$(CC) $(CFLAGS) -o $@ $<
@@ -76,7 +82,7 @@ kernel:
 	tools/vmtest/build-kernel --kernel all
 
 # The kernel first: checkpatch, patch-apply and the VM suites need its tree.
-test: all $(O)/unit-tests kernel
+test: all $(O)/unit-tests $(O)/loader-unit-tests kernel
 	tests/run
 
 demo: all

@@ -251,8 +251,25 @@ t_eq "... the last one has every invalidation" "$(tail -n 1 "$out/interval.json"
 sh -c "sleep 600" &
 other=$!
 $M --json -p "$other" -- sh -c "$L --quiet --gpus 2 --iterations 20 >/dev/null" >"$out/pid.json" 2>/dev/null
-kill $other
 t_eq "-p another process: no invalidation of mnload counted" "$(jqv '.invalidations.total.count' "$out/pid.json")" 0
+$M --json --mm-of "$other" -- sh -c "$L --quiet --gpus 2 --iterations 20 >/dev/null" >"$out/mmof.json" 2>/dev/null
+t_eq "--mm-of another process: no invalidation of mnload counted" "$(jqv '.invalidations.total.count' "$out/mmof.json")" 0
+t_eq "... and nothing counted as unmatched" "$(jqv '.drops + .unmatched' "$out/mmof.json")" 0
+kill $other
+$M --mm-of 999999 -d 1 >/dev/null 2>"$out/mmof.err"
+t_eq "--mm-of a process that does not exist: exit 2" "$?" 2
+t_check "... saying so" grep -q "no such process" "$out/mmof.err"
+# --mm-of a running workload: its invalidations are seen.
+$L --quiet --gpus 2 --latency-us 200 --iterations 20000 >/dev/null &
+wl=$!
+sleep 0.5
+$M --json --mm-of "$wl" -d 1 >"$out/mmof-wl.json" 2>"$out/mmof-wl.err"
+t_eq "--mm-of a running mnload: exit 0" "$?" 0
+kill $wl 2>/dev/null
+wait $wl 2>/dev/null
+t_num "... its unmap invalidations counted" \
+	"$(jqv '[.invalidations.by_event[] | select(.event == "unmap") | .count] | add // 0' "$out/mmof-wl.json")" ">" 0
+t_eq "... on its 2 devices" "$(jqv '[.devices[] | select(.kind == "mnsim")] | length' "$out/mmof-wl.json")" 2
 $M --json --device mnsim1 -m -- sh -c "$L --quiet --gpus 3 --iterations 20 >/dev/null" >"$out/dev.json" 2>/dev/null
 t_eq "--device mnsim1: only that device" "$(jqv '[.devices[].name] | join(",")' "$out/dev.json")" mnsim1
 t_eq "-m: histograms in milliseconds" "$(jqv .unit "$out/dev.json")" ms
