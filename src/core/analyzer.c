@@ -810,6 +810,7 @@ bool mn_counter_from_events(enum mn_counter c)
 	case MN_C_UNMATCHED_P2:
 	case MN_C_SUBMIT_OUTSIDE:
 	case MN_C_DONE_UNMATCHED:
+	case MN_C_DONE_STALE:
 		return true;
 	default:
 		return false;

@@ -213,6 +213,11 @@ void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 		snprintf(hex, sizeof(hex), "0x%" PRIx64, (uint64_t)key->ops);
 		driver = hex;
 	}
+	/* One device per driver: its name is the driver's. */
+	if (!key->id) {
+		snprintf(buf, len, "%s", driver);
+		return;
+	}
 	/* Truncate the driver, never the number that tells devices apart. */
 	snprintf(buf, len, "%.*s#%u", (int)(len > 12 ? len - 12 : 0), driver,
 		 key->id);
@@ -378,9 +383,53 @@ const char *mn_counter_name(enum mn_counter c)
 		[MN_C_STACK_FAILED] = "stack_failed",
 		[MN_C_HIST_FULL] = "hist_full",
 		[MN_C_DEV_FULL] = "dev_full",
+		[MN_C_PER_SUB_FULL] = "per_sub_full",
+		[MN_C_DONE_STALE] = "done_stale",
+		[MN_C_WHATIF_FULL] = "whatif_full",
 	};
 
 	return (unsigned int)c < MN_C_NR ? names[c] : "unknown";
+}
+
+enum mn_counter_class mn_counter_class(enum mn_counter c)
+{
+	switch (c) {
+	case MN_C_RB_DROPPED:
+	case MN_C_NO_TASK_STATE:
+	case MN_C_WALK_NESTED:
+	case MN_C_PENDING_FULL:
+	case MN_C_COOKIE_FULL:
+	case MN_C_STACK_FAILED:
+	case MN_C_HIST_FULL:
+	case MN_C_DEV_FULL:
+	case MN_C_WHATIF_FULL:
+		return MN_CC_DROP;
+	case MN_C_UNMATCHED_WALK_END:
+	case MN_C_UNMATCHED_P1:
+	case MN_C_UNMATCHED_P2:
+	case MN_C_DONE_UNMATCHED:
+	case MN_C_DONE_STALE:
+		return MN_CC_UNMATCHED;
+	case MN_C_WALKS:
+	case MN_C_EMPTY_WALKS:
+	case MN_C_RB_EVENTS:
+	case MN_C_SUBMIT_OUTSIDE:
+	case MN_C_PER_SUB_FULL:
+	case MN_C_NR:
+		break;
+	}
+	return MN_CC_INFO;
+}
+
+uint64_t mn_counter_total(const struct mn_summary *s, enum mn_counter_class cc)
+{
+	uint64_t sum = 0;
+	int c;
+
+	for (c = 0; c < MN_C_NR; c++)
+		if (mn_counter_class(c) == cc)
+			sum += s->counters[c];
+	return sum;
 }
 
 const char *mn_dev_kind_name(enum mn_dev_kind k)

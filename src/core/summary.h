@@ -24,8 +24,9 @@
 /**
  * struct mn_device - a device of the summary
  * @key: identity (struct mn_dev_key)
- * @name: display name: "mnsim2", "hmm_dmirror0", a PCI name, or
- *	"<driver>#<n>" for unknown drivers
+ * @name: display name: "mnsim2", "hmm_dmirror0", a PCI name, or for
+ *	drivers without a resolver "<driver>" (one device per driver) or
+ *	"<driver>#<n>" (--per-subscription)
  * @driver: the ops symbol ("mnsim_two_pass_ops"), or "0x..." if unknown
  * @info: callback counts (struct mn_dev_info; its name field is unused)
  * @has_completion: a completion source reported work for this device, so
@@ -116,7 +117,8 @@ void mn_summary_sort(struct mn_summary *s);
 /* strcmp with runs of digits compared as numbers ("mnsim9" < "mnsim10"). */
 int mn_name_cmp(const char *a, const char *b);
 
-/* "mnsim<id>", "hmm_dmirror<id>", "xe<id>", "<driver>#<id>". */
+/* "mnsim<id>", "hmm_dmirror<id>", "xe<id>"; other drivers: "<driver>"
+ * (id 0, one device per driver), "<driver>#<id>" (per subscription). */
 void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 			    char *buf, size_t len);
 /*
@@ -131,6 +133,23 @@ void mn_device_set_names(struct mn_device *d, const char *driver,
 const char *mn_event_name(unsigned int event);
 const char *mn_metric_name(enum mn_metric m);
 const char *mn_counter_name(enum mn_counter c);
+
+/**
+ * enum mn_counter_class - how a counter is reported
+ * @MN_CC_INFO: a total or an expected, harmless count
+ * @MN_CC_DROP: data lost: the figures miss something
+ * @MN_CC_UNMATCHED: an event could not be matched to its partner
+ */
+enum mn_counter_class {
+	MN_CC_INFO = 0,
+	MN_CC_DROP,
+	MN_CC_UNMATCHED,
+};
+
+enum mn_counter_class mn_counter_class(enum mn_counter c);
+/* Sum of the counters of class @cc. */
+uint64_t mn_counter_total(const struct mn_summary *s,
+			  enum mn_counter_class cc);
 const char *mn_dev_kind_name(enum mn_dev_kind k);
 
 #endif /* MNPROF_SUMMARY_H */

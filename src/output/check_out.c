@@ -186,8 +186,8 @@ int mn_check_print_text(const struct mn_check *c,
 			d->violations ? "FAIL" : d->warnings ? "warn" : "ok");
 	}
 	if (o->summary) {
-		drops = mn_out_counter_total(o->summary, MN_CC_DROP);
-		unmatched = mn_out_counter_total(o->summary, MN_CC_UNMATCHED);
+		drops = mn_counter_total(o->summary, MN_CC_DROP);
+		unmatched = mn_counter_total(o->summary, MN_CC_UNMATCHED);
 		if (drops || unmatched)
 			fprintf(out, "\nWARNING: %" PRIu64 " events lost and %" PRIu64 " unmatched: findings may be incomplete (see mnprof -v, --ringbuf-size)\n",
 				drops, unmatched);
@@ -321,9 +321,9 @@ int mn_check_print_json(const struct mn_check *c,
 			mn_json_kv_u64(&j, mn_counter_name((enum mn_counter)i),
 				       o->summary->counters[i]);
 		mn_json_object_end(&j);
-		mn_json_kv_u64(&j, "drops", mn_out_counter_total(o->summary, MN_CC_DROP));
+		mn_json_kv_u64(&j, "drops", mn_counter_total(o->summary, MN_CC_DROP));
 		mn_json_kv_u64(&j, "unmatched",
-			       mn_out_counter_total(o->summary, MN_CC_UNMATCHED));
+			       mn_counter_total(o->summary, MN_CC_UNMATCHED));
 	}
 	mn_json_object_end(&j);
 	return mn_json_finish(&j);

@@ -211,33 +211,6 @@ int64_t mn_out_saved_ns(const struct mn_out_inv *v)
 	return -(int64_t)(v->wall_ns - v->serial_ns);
 }
 
-enum mn_counter_class mn_out_counter_class(enum mn_counter c)
-{
-	switch (c) {
-	case MN_C_RB_DROPPED:
-	case MN_C_NO_TASK_STATE:
-	case MN_C_WALK_NESTED:
-	case MN_C_PENDING_FULL:
-	case MN_C_COOKIE_FULL:
-	case MN_C_STACK_FAILED:
-	case MN_C_HIST_FULL:
-	case MN_C_DEV_FULL:
-		return MN_CC_DROP;
-	case MN_C_UNMATCHED_WALK_END:
-	case MN_C_UNMATCHED_P1:
-	case MN_C_UNMATCHED_P2:
-	case MN_C_DONE_UNMATCHED:
-		return MN_CC_UNMATCHED;
-	case MN_C_WALKS:
-	case MN_C_EMPTY_WALKS:
-	case MN_C_RB_EVENTS:
-	case MN_C_SUBMIT_OUTSIDE:
-	case MN_C_NR:
-		break;
-	}
-	return MN_CC_INFO;
-}
-
 const char *mn_out_counter_warning(enum mn_counter c)
 {
 	switch (c) {
@@ -257,6 +230,12 @@ const char *mn_out_counter_warning(enum mn_counter c)
 		return "values lost (histogram or statistics map full)";
 	case MN_C_DEV_FULL:
 		return "callbacks lost (device table full)";
+	case MN_C_PER_SUB_FULL:
+		return "subscriptions past the --per-subscription bound, counted in their driver's device";
+	case MN_C_DONE_STALE:
+		return "device completions of forgotten or reused callbacks, credited to none";
+	case MN_C_WHATIF_FULL:
+		return "what-if figures of a driver lost (what-if table full, or too many single-pass drivers in one walk)";
 	case MN_C_UNMATCHED_WALK_END:
 		return "walk ends without their begin";
 	case MN_C_UNMATCHED_P1:
@@ -273,18 +252,6 @@ const char *mn_out_counter_warning(enum mn_counter c)
 		break;
 	}
 	return NULL;
-}
-
-uint64_t mn_out_counter_total(const struct mn_summary *s,
-			      enum mn_counter_class cc)
-{
-	uint64_t sum = 0;
-	int c;
-
-	for (c = 0; c < MN_C_NR; c++)
-		if (mn_out_counter_class(c) == cc)
-			sum += s->counters[c];
-	return sum;
 }
 
 const char *mn_out_unit_text(uint64_t unit_ns)

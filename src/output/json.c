@@ -622,9 +622,9 @@ int mn_json_summary(const struct mn_summary *s, const struct mn_json_opts *o)
 	for (c = 0; c < MN_C_NR; c++)
 		mn_json_kv_u64(&j, mn_counter_name(c), s->counters[c]);
 	mn_json_object_end(&j);
-	mn_json_kv_u64(&j, "drops", mn_out_counter_total(s, MN_CC_DROP));
+	mn_json_kv_u64(&j, "drops", mn_counter_total(s, MN_CC_DROP));
 	mn_json_kv_u64(&j, "unmatched",
-		       mn_out_counter_total(s, MN_CC_UNMATCHED));
+		       mn_counter_total(s, MN_CC_UNMATCHED));
 	mn_json_object_end(&j);
 	if (mn_json_finish(&j))
 		ret = -1;

@@ -395,9 +395,9 @@ TEST(output_text_helpers)
 	CHECK(!mn_out_dev_match(&d, "mnsim1?3"));
 	CHECK(!mn_out_dev_match(&d, "sim*"));	/* globs match the whole name */
 
-	CHECK(mn_out_counter_class(MN_C_RB_DROPPED) == MN_CC_DROP);
-	CHECK(mn_out_counter_class(MN_C_UNMATCHED_P2) == MN_CC_UNMATCHED);
-	CHECK(mn_out_counter_class(MN_C_WALKS) == MN_CC_INFO);
+	CHECK(mn_counter_class(MN_C_RB_DROPPED) == MN_CC_DROP);
+	CHECK(mn_counter_class(MN_C_UNMATCHED_P2) == MN_CC_UNMATCHED);
+	CHECK(mn_counter_class(MN_C_WALKS) == MN_CC_INFO);
 
 	setenv("TZ", "UTC", 1);
 	tzset();
@@ -752,10 +752,10 @@ TEST(output_json_summary)
 	CHECK_HASNT(out, "inf");
 
 	/* Header. */
-	CHECK(!strncmp(out, "{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":1,"
+	CHECK(!strncmp(out, "{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":2,"
 			    "\"unit\":\"us\",\"duration_s\":2,\"device_filter\":null,"
 			    "\"event_filter\":null,\"devices\":[",
-		       strlen("{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":1,"
+		       strlen("{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":2,"
 			      "\"unit\":\"us\",\"duration_s\":2,\"device_filter\":null,"
 			      "\"event_filter\":null,\"devices\":[")));
 
