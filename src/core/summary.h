@@ -50,6 +50,11 @@ struct mn_inv_entry {
 	struct mn_inv_stats stats;
 };
 
+struct mn_whatif_entry {
+	struct mn_whatif_key key;
+	struct mn_whatif w;
+};
+
 /**
  * struct mn_summary - aggregate figures of a run
  * @unit_ns: histogram unit (MN_UNIT_US or MN_UNIT_MS)
@@ -58,7 +63,8 @@ struct mn_inv_entry {
  * @hist_index: hash of a histogram key -> its position + 1 in @hists, so
  *	that aggregating (the analyzer does it per callback) needs no scan
  * @invs: per-process, per-event invalidation statistics, @nr_invs
- * @devs: devices, @nr_devs
+ * @devs: devices, @nr_devs; @dev_index: hash of a device key -> position
+ * @whatifs: per driver and event, the two-pass what-if, @nr_whatifs
  * @counters: enum mn_counter values
  */
 struct mn_summary {
@@ -71,6 +77,9 @@ struct mn_summary {
 	size_t nr_invs, cap_invs;
 	struct mn_device *devs;
 	size_t nr_devs, cap_devs;
+	struct mn_hmap dev_index;
+	struct mn_whatif_entry *whatifs;
+	size_t nr_whatifs, cap_whatifs;
 	uint64_t counters[MN_C_NR];
 };
 
@@ -104,11 +113,18 @@ struct mn_inv_stats *mn_summary_inv(struct mn_summary *s,
 				    const struct mn_inv_key *key);
 struct mn_device *mn_summary_dev(struct mn_summary *s,
 				 const struct mn_dev_key *key);
+struct mn_whatif *mn_summary_whatif(struct mn_summary *s,
+				    const struct mn_whatif_key *key);
 /* Lookup only; NULL if absent. */
 const struct mn_hist *mn_summary_find_hist(const struct mn_summary *s,
 					   const struct mn_hist_key *key);
 struct mn_device *mn_summary_find_dev(const struct mn_summary *s,
 				      const struct mn_dev_key *key);
+const struct mn_whatif *mn_summary_find_whatif(const struct mn_summary *s,
+					       const struct mn_whatif_key *key);
+
+/* Hash of a device key (indexes of device tables). */
+uint64_t mn_dev_key_hash(const struct mn_dev_key *k);
 
 /* Sort devices by (kind, name with numbers in numeric order), histograms
  * and invalidation stats by their keys, for stable output. */
