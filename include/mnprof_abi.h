@@ -172,6 +172,13 @@ struct mn_event {
 	__u32 pad;
 };
 
+/*
+ * Drivers with single-pass callbacks followed per walk for the per-driver
+ * what-if; a walk with more counts MN_C_WHATIF_FULL once and leaves the
+ * extra drivers out of the per-driver figures (not out of the walk's).
+ */
+#define MN_WHATIF_DRIVERS	4
+
 /* Devices per ops of a driver without a resolver with --per-subscription. */
 #define MN_MAX_PER_SUB		1024
 
