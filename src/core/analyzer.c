@@ -5,6 +5,7 @@
  * numbers in comments refer to that section.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1038,6 +1039,41 @@ uint64_t mn_analyzer_lost(const struct mn_analyzer_stats *st)
 	       st->p2_mismatch + st->pending_replaced + st->pass2_missing +
 	       st->p2_no_walk + st->cb_dropped_open + st->submit_replaced +
 	       st->sleep_outside + st->wake_unmatched + st->sleep_unclosed;
+}
+
+char *mn_analyzer_describe(const struct mn_analyzer_stats *st, char *buf,
+			   size_t len)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} f[] = {
+#define F(x) { #x, st->x }
+		F(bad_type), F(p1_overlap), F(p1_mismatch), F(p2_mismatch),
+		F(pending_replaced), F(finish_shared), F(pass2_missing),
+		F(p2_no_walk), F(cb_dropped_open), F(submit_replaced),
+		F(done_late), F(sleep_outside), F(wake_unmatched),
+		F(sleep_unclosed), F(open_walks), F(open_callbacks),
+		F(open_pending), F(oom),
+#undef F
+	};
+	size_t i, n = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(f) / sizeof(f[0]) && n < len; i++) {
+		int w;
+
+		if (!f[i].v)
+			continue;
+		w = snprintf(buf + n, len - n, " %s=%llu", f[i].name,
+			     (unsigned long long)f[i].v);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	return buf;
 }
 
 void mn_analyzer_time_range(const struct mn_analyzer *a, uint64_t *first,

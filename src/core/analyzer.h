@@ -260,6 +260,12 @@ uint64_t mn_analyzer_anomalies(const struct mn_analyzer_stats *st);
  * that did not wait for its work) and finish_shared.
  */
 uint64_t mn_analyzer_lost(const struct mn_analyzer_stats *st);
+/*
+ * The non-zero anomaly counts of @st as " name=value..." into @buf
+ * (always NUL-terminated); "" when there is none. Returns @buf.
+ */
+char *mn_analyzer_describe(const struct mn_analyzer_stats *st, char *buf,
+			   size_t len);
 
 /*
  * Timestamps of the first and last event fed (0, 0 if none): an offline
