@@ -2,6 +2,7 @@
 /* Helpers shared by the output formats; see format.h. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,7 @@ void mn_out_inv_add(struct mn_out_inv *acc, const struct mn_inv_stats *st)
 	acc->second_passes += st->second_passes;
 	acc->bound_walks += st->bound_walks;
 	acc->failed_walks += st->failed_walks;
+	acc->predicted_ns += st->predicted_ns;
 }
 
 void mn_out_inv_by_event(const struct mn_summary *s,
@@ -202,6 +204,30 @@ bool mn_out_gain(const struct mn_out_inv *v, double *gain)
 		return false;
 	*gain = (double)v->serial_ns / (double)v->wall_ns;
 	return true;
+}
+
+bool mn_out_predicted_gain(uint64_t wall_ns, uint64_t predicted_ns,
+			   double *gain)
+{
+	if (!predicted_ns)
+		return false;
+	*gain = (double)wall_ns / (double)predicted_ns;
+	return true;
+}
+
+void mn_out_ops_driver(const struct mn_summary *s, uint64_t ops, char *buf,
+		       size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_devs; i++) {
+		if (s->devs[i].key.ops == ops) {
+			mn_out_field(buf, len, s->devs[i].driver,
+				     sizeof(s->devs[i].driver));
+			return;
+		}
+	}
+	snprintf(buf, len, "0x%llx", (unsigned long long)ops);
 }
 
 int64_t mn_out_saved_ns(const struct mn_out_inv *v)

@@ -88,6 +88,7 @@ struct mn_out_inv {
 	uint64_t second_passes;
 	uint64_t bound_walks;
 	uint64_t failed_walks;
+	uint64_t predicted_ns;
 };
 
 void mn_out_inv_add(struct mn_out_inv *acc, const struct mn_inv_stats *st);
@@ -111,6 +112,13 @@ int mn_out_inv_by_process(const struct mn_summary *s,
 
 /* Overlap gain serial/wall as a ratio of sums; false when wall is 0. */
 bool mn_out_gain(const struct mn_out_inv *v, double *gain);
+/* Predicted two-pass gain wall/predicted; false when predicted is 0. */
+bool mn_out_predicted_gain(uint64_t wall_ns, uint64_t predicted_ns,
+			   double *gain);
+/* The driver name of @ops: that of a device of @s, else "0x<ops>". */
+void mn_out_ops_driver(const struct mn_summary *s, uint64_t ops, char *buf,
+		       size_t len);
+
 /* Time saved, serial - wall, in ns (signed). */
 int64_t mn_out_saved_ns(const struct mn_out_inv *v);
 
