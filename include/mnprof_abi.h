@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define MN_ABI_VERSION		1
+#define MN_ABI_VERSION		2
 
 /* Length of the names carried in events and the device table. */
 #define MN_COMM_LEN		16
@@ -41,7 +41,10 @@
  *	flags:TWO_PASS
  * @MN_EV_P1_END: mmu_interval_invalidate_end; ret: the callback's return
  *	value (1 ok, 0 refused a non-blockable range), cookie: the finish
- *	object returned (0: no second pass), flags:HAS_FINISH
+ *	object returned (0: no second pass), flags:HAS_FINISH; with
+ *	flags:IRQ_TIME, arg: nanoseconds of hardirq and softirq handling on
+ *	the task's CPU while the task was on it in this pass 1 (without the
+ *	flag: unknown, arg 0)
  * @MN_EV_P2_BEGIN: mmu_interval_finish_begin; cookie: the finish object
  * @MN_EV_P2_END: mmu_interval_finish_end; cookie: the finish object
  * @MN_EV_SUBMIT: a completion source saw device work submitted; emitted in
@@ -76,6 +79,7 @@ enum mn_ev_type {
 #define MN_F_TWO_PASS		0x02	/* the notifier has ->invalidate_start */
 #define MN_F_HAS_FINISH		0x04	/* P1_END: a second pass was requested */
 #define MN_F_PREEMPTED		0x08	/* SLEEP: switched out while runnable */
+#define MN_F_IRQ_TIME		0x10	/* P1_END: arg = irq time in pass 1, ns */
 
 /**
  * enum mn_src - completion sources (drivers whose own events tell when
@@ -90,10 +94,11 @@ enum mn_src {
 
 /**
  * enum mn_dev_kind - how a subscription was resolved to a device
- * @MN_DEV_OTHER: a driver without a resolver: one device per ops (id 0,
- *	named "<ops symbol>"), or with --per-subscription one per
- *	subscription, numbered from 1 in order of first sight, named
- *	"<ops symbol>#<id>"
+ * @MN_DEV_OTHER: a driver without a resolver: by default one device per
+ *	ops (id 0, named "<ops symbol>"); with --per-subscription one device
+ *	per subscription, ids 1..MN_MAX_PER_SUB in order of first sight
+ *	(named "<ops symbol>#<id>"), later subscriptions in id 0
+ *	(MN_C_PER_SUB_FULL)
  * @MN_DEV_MNSIM: mnsim (tools/mnsim); id is the mnsim device id
  * @MN_DEV_HMM: lib/test_hmm; id is the dmirror device minor
  * @MN_DEV_XE: Intel xe userptr; id is the DRM primary minor
@@ -172,6 +177,13 @@ struct mn_event {
 	char comm[MN_COMM_LEN];
 	__u32 pad;
 };
+
+/*
+ * Drivers with single-pass callbacks followed per walk for the per-driver
+ * what-if; a walk with more counts MN_C_WHATIF_FULL once and leaves the
+ * extra drivers out of the per-driver figures (not out of the walk's).
+ */
+#define MN_WHATIF_DRIVERS	4
 
 /* Devices per ops of a driver without a resolver with --per-subscription. */
 #define MN_MAX_PER_SUB		1024
@@ -255,6 +267,9 @@ struct mn_inv_key {
  * @bound_walks: invalidations whose estimate rests on a latency bound
  *	(a second pass without a completion source)
  * @failed_walks: invalidations that ended with -EAGAIN
+ * @predicted_ns: sum of their predicted walls had every single-pass
+ *	notifier in them been two-pass (mn_whatif_wall() of mnprof_calc.h;
+ *	equals @wall_ns for walks without single-pass callbacks)
  * @comm: the process's comm when first seen
  */
 struct mn_inv_stats {
@@ -265,7 +280,39 @@ struct mn_inv_stats {
 	__u64 second_passes;
 	__u64 bound_walks;
 	__u64 failed_walks;
+	__u64 predicted_ns;
 	char comm[MN_COMM_LEN];
+};
+
+/**
+ * struct mn_whatif_key - key of the per-driver what-if map
+ * @ops: the driver (struct mmu_interval_notifier_ops)
+ * @event: enum mmu_notifier_event, capped at MN_EVENT_MAX
+ * @pad: zero
+ */
+struct mn_whatif_key {
+	__u64 ops;
+	__u32 event;
+	__u32 pad;
+};
+
+/**
+ * struct mn_whatif - what converting one single-pass driver to two-pass
+ * would do to the walks it takes part in: "per driver" means the walk
+ * with that driver alone converted, every other callback as measured
+ * @walks: walks with at least one single-pass callback of the driver
+ * @callbacks: its single-pass callbacks in them
+ * @wall_ns: sum of the measured walls of those walks
+ * @cb_ns: sum of the time those walks spent in the driver's callbacks
+ * @predicted_ns: sum of the predicted walls (mn_whatif_wall() over the
+ *	driver's callbacks only)
+ */
+struct mn_whatif {
+	__u64 walks;
+	__u64 callbacks;
+	__u64 wall_ns;
+	__u64 cb_ns;
+	__u64 predicted_ns;
 };
 
 /**
@@ -308,10 +355,14 @@ enum mn_counter {
 	MN_C_STACK_FAILED = 13,		/* kernel stack of a sleep not captured */
 	MN_C_HIST_FULL = 14,		/* histogram or statistics map full */
 	MN_C_DEV_FULL = 15,		/* device table full */
-	MN_C_PER_SUB_FULL = 16,		/* --per-subscription: more subscriptions
-					 * than device numbers, counted under
-					 * their driver's device */
-	MN_C_NR = 17,
+	MN_C_PER_SUB_FULL = 16,		/* --per-subscription: subscriptions
+					 * past MN_MAX_PER_SUB, in id 0 */
+	MN_C_DONE_STALE = 17,		/* completion for a callback forgotten
+					 * (lost events) or whose cookie was
+					 * reused: credited to none */
+	MN_C_WHATIF_FULL = 18,		/* what-if map full or a walk with
+					 * too many single-pass drivers */
+	MN_C_NR = 19,
 };
 
 #endif /* MNPROF_ABI_H */

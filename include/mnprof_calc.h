@@ -33,6 +33,32 @@
  * i.e. the walk's own overhead plus every callback at its serial cost, so a
  * walk of single-pass callbacks has serial == wall and a gain of exactly 1.
  * overlap gain = serial / wall, time saved = serial - wall.
+ *
+ * The two-pass what-if (single-pass notifiers; README.md, "How the
+ * two-pass what-if is estimated"):
+ *
+ * For one single-pass callback (->invalidate, no MN_F_TWO_PASS), split its
+ * time cb_time = pass1 into
+ *   wait  = the device time from a completion source, the exact device
+ *           latency above, when the source reported the completion
+ *           within the callback; else the voluntary off-CPU time inside the
+ *           callback (sleep_ns: the scheduler saw it sleep); capped at
+ *           cb_time
+ *   oncpu = cb_time - wait: what the callback would still cost in its
+ *           first pass once converted (preempted time stays in it)
+ * Two-pass callbacks are not split: they are already converted (wait 0,
+ * not convertible).
+ *
+ * For one walk, over a set of its single-pass callbacks:
+ *   predicted wall = (wall - sum(cb_time)) + sum(oncpu) + max(wait)
+ * i.e. the walk's own overhead and every other callback as measured, the
+ * converted callbacks' first passes one after another, and their waits
+ * overlapping, so that the longest one is what is left to wait for in the
+ * finish pass. Over every single-pass callback of the walk: its
+ * predicted_ns (struct mn_inv_stats); over the callbacks of one driver
+ * (ops) only: that driver's what-if (struct mn_whatif), the walk with that
+ * driver alone converted. A walk without single-pass callbacks predicts
+ * its own wall. predicted gain = wall / predicted.
  */
 #ifndef MNPROF_CALC_H
 #define MNPROF_CALC_H
@@ -103,6 +129,9 @@ MN_INLINE __u32 mn_event_idx(__u32 event)
  * @e2: pass-2 end (valid with @has_pass2)
  * @sub: earliest submit of a completion source (valid with @has_sub)
  * @done: latest completion of a completion source (valid with @has_done)
+ * @sleep_ns: voluntary off-CPU time inside pass 1 (switched out, not
+ *	runnable); 0 when the scheduler is not traced
+ * @two_pass: the notifier has ->invalidate_start (MN_F_TWO_PASS)
  */
 struct mn_cb_times {
 	__u64 b1;
@@ -111,10 +140,12 @@ struct mn_cb_times {
 	__u64 e2;
 	__u64 sub;
 	__u64 done;
+	__u64 sleep_ns;
 	__u8 has_pass2;
 	__u8 has_sub;
 	__u8 has_done;
-	__u8 pad[5];
+	__u8 two_pass;
+	__u8 pad[4];
 };
 
 /**
@@ -128,6 +159,10 @@ struct mn_cb_times {
  * @has_pass2: there was a second pass
  * @devlat_exact: @devlat comes from a completion source
  * @bound: @contrib is an upper bound (second pass, no completion source)
+ * @wait: what-if: the wait a conversion would overlap (0 unless
+ *	@convertible)
+ * @oncpu: what-if: cb_time - wait
+ * @convertible: a single-pass callback, counted in the what-if
  */
 struct mn_cb_figures {
 	__u64 pass1;
@@ -136,10 +171,13 @@ struct mn_cb_figures {
 	__u64 devlat;
 	__u64 contrib;
 	__u64 cb_time;
+	__u64 wait;
+	__u64 oncpu;
 	__u8 has_pass2;
 	__u8 devlat_exact;
 	__u8 bound;
-	__u8 pad[5];
+	__u8 convertible;
+	__u8 pad[4];
 };
 
 MN_INLINE void mn_cb_compute(const struct mn_cb_times *t,
@@ -176,6 +214,15 @@ MN_INLINE void mn_cb_compute(const struct mn_cb_times *t,
 		f->devlat = f->pass1;
 		f->contrib = f->pass1;
 	}
+
+	/* The what-if split, single-pass callbacks only. */
+	f->convertible = t->two_pass ? 0 : 1;
+	f->wait = 0;
+	if (f->convertible)
+		f->wait = f->devlat_exact ? f->devlat : t->sleep_ns;
+	if (f->wait > f->cb_time)
+		f->wait = f->cb_time;
+	f->oncpu = f->cb_time - f->wait;
 }
 
 /* Serial estimate of a walk: see the comment at the top. */
@@ -183,6 +230,16 @@ MN_INLINE __u64 mn_walk_serial(__u64 wall, __u64 cb_time_sum,
 			       __u64 contrib_sum)
 {
 	return mn_sub_sat(wall, cb_time_sum) + contrib_sum;
+}
+
+/*
+ * What-if wall of a walk (see the comment at the top): @cb_sum, @oncpu_sum
+ * and @max_wait over the converted callbacks.
+ */
+MN_INLINE __u64 mn_whatif_wall(__u64 wall, __u64 cb_sum, __u64 oncpu_sum,
+			       __u64 max_wait)
+{
+	return mn_sub_sat(wall, cb_sum) + oncpu_sum + max_wait;
 }
 
 #endif /* MNPROF_CALC_H */

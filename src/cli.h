@@ -16,6 +16,8 @@
 #define MN_EXIT_OK		0
 #define MN_EXIT_VIOLATIONS	1	/* check: findings that must be fixed */
 #define MN_EXIT_FAILURE		2	/* the tool itself failed, bad usage */
+#define MN_EXIT_INCONCLUSIVE	3	/* check: events lost or unmatched, or
+					 * nothing two-pass ran: no verdict */
 
 enum mn_command {
 	MN_CMD_LIVE,
@@ -80,5 +82,16 @@ int mn_cmd_live(const struct mn_cli *cli);
 int mn_cmd_check(const struct mn_cli *cli);
 int mn_cmd_record(const struct mn_cli *cli);
 int mn_cmd_report(const struct mn_cli *cli);
+
+/* Shared by check and report --check (src/cmd_check.c). */
+struct mn_analyzer_stats;
+struct mn_check;
+struct mn_check_sources;
+/* On stderr, what the analyzer could not place, if anything. */
+void mn_check_report_anomalies(const struct mn_analyzer_stats *st);
+/* Finish @chk, print the result as the command line asks; the exit
+ * status: 0 ok, 1 violations, 3 inconclusive, 2 failed. */
+int mn_check_print(const struct mn_cli *cli, struct mn_check *chk,
+		   const struct mn_check_sources *src);
 
 #endif /* MNPROF_CLI_H */

@@ -2,7 +2,8 @@
 /*
  * mnprof check: ship every callback event (with sleeps inside pass 1 and
  * their kernel stacks), group them into invalidations (src/core/analyzer)
- * and apply the rules (src/core/check).
+ * and apply the rules (src/core/check) into one result that the output
+ * (src/output/check_out) prints.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,45 @@ static int on_event(const struct mn_event *e, void *arg)
 {
 	struct check_ctx *c = arg;
 
+	/* Before the analyzer sees the sleep: it classifies by the stack. */
 	mn_run_keep_stack(c->run, &c->stacks, e);
 	mn_analyzer_feed(c->an, e);
 	return 0;
+}
+
+void mn_check_report_anomalies(const struct mn_analyzer_stats *st)
+{
+	char buf[1024];
+
+	if (!mn_analyzer_anomalies(st) && !st->oom)
+		return;
+	fprintf(stderr, "mnprof: warning: events the analyzer could not place:%s\n",
+		mn_analyzer_describe(st, buf, sizeof(buf)));
+}
+
+int mn_check_print(const struct mn_cli *cli, struct mn_check *chk,
+		   const struct mn_check_sources *src)
+{
+	struct mn_check_out_opts o = {
+		.out = stdout,
+		.device_filter = cli->device,
+		.stacks = src->stacks,
+		.summary = src->summary,
+	};
+	struct mn_check_result r;
+	int ret;
+
+	if (mn_check_finish(chk, src, &r)) {
+		fprintf(stderr, "mnprof: out of memory\n");
+		return MN_EXIT_FAILURE;
+	}
+	if (cli->json ? mn_check_print_json(&r, &o) :
+			mn_check_print_text(&r, &o))
+		ret = MN_EXIT_FAILURE;
+	else
+		ret = mn_check_exit_status(&r);
+	mn_check_result_free(&r);
+	return ret;
 }
 
 int mn_cmd_check(const struct mn_cli *cli)
@@ -49,6 +86,7 @@ int mn_cmd_check(const struct mn_cli *cli)
 		ret = MN_EXIT_FAILURE;
 		goto out;
 	}
+	mn_analyzer_set_stacks(c.an, &c.stacks);
 	mn_analyzer_on_invalidation(c.an, mn_check_on_invalidation, chk);
 	if (mn_run_start(&run, cli, true)) {
 		ret = MN_EXIT_FAILURE;
@@ -67,22 +105,16 @@ int mn_cmd_check(const struct mn_cli *cli)
 	memcpy(live.counters, grouped.counters, sizeof(live.counters));
 	ret = mn_run_finish(&run, ret);
 	if (ret == MN_EXIT_OK) {
-		struct mn_check_out_opts o = {
-			.out = stdout,
-			.device_filter = cli->device,
-			.stacks = &c.stacks,
+		/* The what-if from the events, as `report` computes it. */
+		struct mn_check_sources src = {
 			.summary = &live,
-			.budget_ns = cli->pass1_budget_ns,
+			.stats = mn_analyzer_stats(c.an),
+			.stacks = &c.stacks,
+			.whatif = &grouped,
 		};
 
-		mn_run_report_anomalies(mn_analyzer_stats(c.an));
-		if (mn_check_finalize(chk, &live) ||
-		    (cli->json ? mn_check_print_json(chk, &o) :
-				 mn_check_print_text(chk, &o)))
-			ret = MN_EXIT_FAILURE;
-		else
-			ret = mn_check_exit_status(chk) ? MN_EXIT_VIOLATIONS :
-							  MN_EXIT_OK;
+		mn_check_report_anomalies(src.stats);
+		ret = mn_check_print(cli, chk, &src);
 	}
 out:
 	mn_check_free(chk);

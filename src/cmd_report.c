@@ -44,6 +44,8 @@ int mn_cmd_report(const struct mn_cli *cli)
 	}
 	if (chk)
 		mn_analyzer_on_invalidation(an, mn_check_on_invalidation, chk);
+	/* STACK records precede the sleeps that use them. */
+	mn_analyzer_set_stacks(an, &t.stacks);
 	memset(&st, 0, sizeof(st));
 	r = mn_tf_load(f, &t, an, &s, &st);
 	if (r) {
@@ -61,25 +63,20 @@ int mn_cmd_report(const struct mn_cli *cli)
 	else if (st.msg[0])
 		fprintf(stderr, "mnprof report: warning: %s: %s\n", cli->input,
 			st.msg);
-	mn_run_report_anomalies(mn_analyzer_stats(an));
+	mn_check_report_anomalies(mn_analyzer_stats(an));
 	if (!cli->json)
 		printf("Recorded on %s (%s) by %s\n\n", t.hdr.host, t.hdr.kernel,
 		       t.hdr.tool_version);
 	if (chk) {
-		struct mn_check_out_opts o = {
-			.out = stdout,
-			.device_filter = cli->device,
-			.stacks = &t.stacks,
+		struct mn_check_sources src = {
 			.summary = &s,
-			.budget_ns = cli->pass1_budget_ns,
+			.stats = mn_analyzer_stats(an),
+			.stacks = &t.stacks,
 		};
 
-		if (mn_check_finalize(chk, &s) ||
-		    (cli->json ? mn_check_print_json(chk, &o) :
-				 mn_check_print_text(chk, &o)))
-			ret = MN_EXIT_FAILURE;
-		else if (mn_check_exit_status(chk))
-			ret = MN_EXIT_VIOLATIONS;
+		ret = mn_check_print(cli, chk, &src);
+		if (ret == MN_EXIT_FAILURE)
+			goto out;
 		if (!cli->json)
 			printf("\n");
 		else

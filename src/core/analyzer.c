@@ -5,6 +5,7 @@
  * numbers in comments refer to that section.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ enum cb_phase {
 struct cb {
 	struct mn_callback c;
 	enum cb_phase phase;
+	uint64_t gen;		/* never reused: cookies name callbacks by it */
 	/* an open sleep in pass 1 */
 	bool asleep;
 	bool sleep_preempted;
@@ -30,6 +32,13 @@ struct cb {
 	/* cookies submitted, to detach them from a->cookies when done */
 	uint64_t *cookies;
 	size_t nr_cookies, cap_cookies;
+};
+
+/* What-if accumulators of one driver (ops) in a walk (step 7). */
+struct wdrv {
+	uint64_t ops;
+	uint32_t ncb;
+	uint64_t cb_sum, oncpu_sum, max_wait;
 };
 
 /* An open walk (step 1). */
@@ -44,8 +53,20 @@ struct walk {
 	uint32_t ncb, n2;
 	uint64_t cb_sum, contrib_sum;
 	bool bound;
+	/* what-if over every single-pass callback, and per driver */
+	uint64_t sp_cb_sum, sp_oncpu_sum, sp_max_wait;
+	struct wdrv drv[MN_WHATIF_DRIVERS];
+	unsigned int nr_drv;
+	bool drv_full;
 	/* the callback running in this walk, if any */
 	struct cb *cur;
+	/*
+	 * Callbacks waiting for their second pass, in the order of their
+	 * first passes (the finish pass runs them in that order, so the
+	 * one wanted is nearly always at @pend_head); NULL once taken.
+	 */
+	struct cb **pend;
+	size_t nr_pend, cap_pend, pend_head;
 	/* completed callbacks, for the invalidation record */
 	struct mn_callback *cbs;
 	size_t nr_cbs, cap_cbs;
@@ -63,18 +84,26 @@ struct task {
 	struct walk walks[MN_WALK_DEPTH];
 };
 
+/*
+ * A cookie's value in a->cookies: the generation of its callback and
+ * whether that callback is live, completed or was dropped.
+ */
+enum ck_state {
+	CK_LIVE = 1,
+	CK_COMPLETED = 2,
+	CK_DROPPED = 3,
+};
+
 struct mn_analyzer {
 	struct mn_summary *s;
+	const struct mn_stacks *stacks;
 	mn_invalidation_fn fn;
 	void *fn_ctx;
 	struct mn_hmap tasks;	/* tid -> struct task */
-	struct mn_hmap pending;	/* finish pointer -> struct cb (CB_PENDING) */
-	struct mn_hmap cookies;	/* cookie -> struct cb, or &orphan */
-	/*
-	 * Marks a cookie whose callback completed before its DONE: its
-	 * address is the value; never read or written.
-	 */
-	char orphan;
+	struct mn_hmap live;	/* generation -> struct cb */
+	struct mn_hmap cookies;	/* cookie -> generation << 2 | enum ck_state */
+	struct mn_hmap finishes; /* finish -> callbacks pending with it */
+	uint64_t next_gen;
 	struct mn_analyzer_stats st;
 	bool seen;
 	uint64_t first_ts, last_ts;
@@ -111,38 +140,58 @@ static void count(struct mn_analyzer *a, enum mn_counter c)
 
 /* --- callbacks ------------------------------------------------------------ */
 
-static struct cb *cb_new(const struct mn_event *e)
+static void *ck_val(uint64_t gen, enum ck_state st)
+{
+	return (void *)(uintptr_t)(gen << 2 | st);
+}
+
+static struct cb *cb_new(struct mn_analyzer *a, const struct mn_event *e)
 {
 	struct cb *cb = calloc(1, sizeof(*cb));
+	int i;
 
 	if (!cb)
 		return NULL;
+	cb->gen = ++a->next_gen;
+	if (mn_hmap_put(&a->live, cb->gen, cb, NULL)) {
+		free(cb);
+		return NULL;
+	}
 	cb->c.dev = e->dev;
 	cb->c.sub = e->sub;
 	cb->c.two_pass = e->flags & MN_F_TWO_PASS;
 	cb->c.t.b1 = e->ts;
 	cb->c.max_sleep_stack = MN_NO_STACK;
+	for (i = 0; i < MN_WAIT_NR; i++)
+		cb->c.waits[i].max_stack = MN_NO_STACK;
 	cb->phase = CB_PASS1;
 	return cb;
 }
 
 /*
- * Forget a callback: its cookies that still point to it become orphans
- * (a late DONE is then told from an unknown one), then free it.
+ * Forget a callback (@completed: it ran to its end; else it is dropped,
+ * its events lost): its cookies still naming it say which, so that a late
+ * completion is told apart and lands nowhere; then free it.
  */
-static void cb_free(struct mn_analyzer *a, struct cb *cb)
+static void cb_free(struct mn_analyzer *a, struct cb *cb, bool completed)
 {
+	void *mine = NULL;
 	size_t i;
 
 	if (!cb)
 		return;
+	mine = ck_val(cb->gen, CK_LIVE);
 	for (i = 0; i < cb->nr_cookies; i++) {
 		uint64_t k = cb->cookies[i];
 
 		/* Replacing an existing key never fails. */
-		if (mn_hmap_get(&a->cookies, k) == cb)
-			mn_hmap_put(&a->cookies, k, &a->orphan, NULL);
+		if (mn_hmap_get(&a->cookies, k) == mine)
+			mn_hmap_put(&a->cookies, k,
+				    ck_val(cb->gen, completed ? CK_COMPLETED :
+								CK_DROPPED),
+				    NULL);
 	}
+	mn_hmap_del(&a->live, cb->gen);
 	free(cb->cookies);
 	free(cb);
 }
@@ -168,9 +217,11 @@ static int cb_add_cookie(struct cb *cb, uint64_t cookie)
 	return 0;
 }
 
-static void sleep_close(struct cb *cb, uint64_t ts)
+static void sleep_close(struct mn_analyzer *a, struct cb *cb, uint64_t ts)
 {
 	uint64_t d = mn_sub_sat(ts, cb->sleep_ts);
+	const struct mn_stack *st;
+	struct mn_sleeps *w;
 
 	cb->asleep = false;
 	if (cb->sleep_preempted) {
@@ -183,6 +234,14 @@ static void sleep_close(struct cb *cb, uint64_t ts)
 	if (cb->c.sleeps == 1 || d > cb->c.max_sleep_ns) {
 		cb->c.max_sleep_ns = d;
 		cb->c.max_sleep_stack = cb->sleep_stack;
+	}
+	st = a->stacks ? mn_stacks_get(a->stacks, cb->sleep_stack) : NULL;
+	w = &cb->c.waits[mn_stack_wait_class(st, NULL)];
+	w->n++;
+	w->ns += d;
+	if (w->n == 1 || d > w->max_ns) {
+		w->max_ns = d;
+		w->max_stack = cb->sleep_stack;
 	}
 }
 
@@ -203,6 +262,39 @@ static int walk_keep_cb(struct walk *w, const struct mn_callback *c)
 	return 0;
 }
 
+/* Step 7, what-if: a single-pass callback's split, per walk and driver. */
+static void walk_whatif_add(struct mn_analyzer *a, struct walk *w,
+			    const struct mn_callback *c)
+{
+	struct wdrv *d = NULL;
+	unsigned int i;
+
+	if (!c->f.convertible)
+		return;
+	w->sp_cb_sum += c->f.cb_time;
+	w->sp_oncpu_sum += c->f.oncpu;
+	w->sp_max_wait = mn_max64(w->sp_max_wait, c->f.wait);
+	for (i = 0; i < w->nr_drv; i++) {
+		if (w->drv[i].ops == c->dev.ops)
+			d = &w->drv[i];
+	}
+	if (!d) {
+		if (w->nr_drv == MN_WHATIF_DRIVERS) {
+			if (!w->drv_full)
+				count(a, MN_C_WHATIF_FULL);
+			w->drv_full = true;
+			return;
+		}
+		d = &w->drv[w->nr_drv++];
+		memset(d, 0, sizeof(*d));
+		d->ops = c->dev.ops;
+	}
+	d->ncb++;
+	d->cb_sum += c->f.cb_time;
+	d->oncpu_sum += c->f.oncpu;
+	d->max_wait = mn_max64(d->max_wait, c->f.wait);
+}
+
 /* Step 7: a callback is complete; it belongs to walk @w. */
 static void cb_complete(struct mn_analyzer *a, struct walk *w, struct cb *cb)
 {
@@ -210,6 +302,8 @@ static void cb_complete(struct mn_analyzer *a, struct walk *w, struct cb *cb)
 	uint32_t ev = mn_event_idx(w->event);
 	struct mn_device *d;
 
+	c->t.sleep_ns = c->sleep_ns;
+	c->t.two_pass = c->two_pass;
 	mn_cb_compute(&c->t, &c->f);
 	hist_add(a, &c->dev, MN_M_PASS1, ev, c->f.pass1);
 	if (c->f.has_pass2) {
@@ -229,9 +323,97 @@ static void cb_complete(struct mn_analyzer *a, struct walk *w, struct cb *cb)
 	w->cb_sum += c->f.cb_time;
 	w->contrib_sum += c->f.contrib;
 	w->bound |= c->f.bound;
+	walk_whatif_add(a, w, c);
 	if (walk_keep_cb(w, c))
 		a->st.oom++;
-	cb_free(a, cb);
+	cb_free(a, cb, true);
+}
+
+/* --- pending second passes ------------------------------------------------- */
+
+static void finish_ref(struct mn_analyzer *a, uint64_t finish, int delta)
+{
+	uintptr_t n = (uintptr_t)mn_hmap_get(&a->finishes, finish);
+
+	n += delta;
+	if (!n)
+		mn_hmap_del(&a->finishes, finish);
+	else if (mn_hmap_put(&a->finishes, finish, (void *)n, NULL))
+		a->st.oom++;
+}
+
+/* The pending callback of walk @w with @finish, taken off the list. */
+static struct cb *pend_take(struct mn_analyzer *a, struct walk *w,
+			    uint64_t finish)
+{
+	struct cb *cb = NULL;
+	size_t i;
+
+	for (i = w->pend_head; i < w->nr_pend; i++) {
+		if (w->pend[i] && w->pend[i]->c.finish == finish) {
+			cb = w->pend[i];
+			w->pend[i] = NULL;
+			break;
+		}
+	}
+	while (w->pend_head < w->nr_pend && !w->pend[w->pend_head])
+		w->pend_head++;
+	if (w->pend_head == w->nr_pend)
+		w->pend_head = w->nr_pend = 0;
+	if (cb)
+		finish_ref(a, finish, -1);
+	return cb;
+}
+
+/* Step 5: @cb waits for its second pass in walk @w. */
+static void pend_add(struct mn_analyzer *a, struct walk *w, struct cb *cb)
+{
+	uint64_t finish = cb->c.finish;
+	struct cb *old = NULL;
+	size_t ncap;
+	struct cb **n;
+
+	/* Pending anywhere? Then maybe here too (lost events), or elsewhere. */
+	if (mn_hmap_get(&a->finishes, finish)) {
+		old = pend_take(a, w, finish);
+		if (old) {
+			a->st.pending_replaced++;
+			cb_free(a, old, false);
+		}
+		if (mn_hmap_get(&a->finishes, finish))
+			a->st.finish_shared++;
+	}
+	if (w->nr_pend == w->cap_pend) {
+		ncap = w->cap_pend ? w->cap_pend * 2 : 8;
+		n = realloc(w->pend, ncap * sizeof(*n));
+		if (!n) {
+			a->st.oom++;
+			cb_free(a, cb, false);
+			return;
+		}
+		w->pend = n;
+		w->cap_pend = ncap;
+	}
+	w->pend[w->nr_pend++] = cb;
+	finish_ref(a, finish, 1);
+}
+
+/* Drop the callbacks walk @w still has pending, counting them in *@n. */
+static void walk_drop_pending(struct mn_analyzer *a, struct walk *w,
+			      uint64_t *n)
+{
+	size_t i;
+
+	for (i = w->pend_head; i < w->nr_pend; i++) {
+		if (!w->pend[i])
+			continue;
+		(*n)++;
+		finish_ref(a, w->pend[i]->c.finish, -1);
+		cb_free(a, w->pend[i], false);
+	}
+	free(w->pend);
+	w->pend = NULL;
+	w->nr_pend = w->cap_pend = w->pend_head = 0;
 }
 
 /* --- tasks and walks ------------------------------------------------------ */
@@ -341,7 +523,8 @@ static void sort_cbs(struct mn_callback *cbs, size_t n)
 }
 
 static void emit(struct mn_analyzer *a, struct walk *w,
-		 const struct mn_event *e, uint64_t wall, uint64_t serial)
+		 const struct mn_event *e, uint64_t wall, uint64_t serial,
+		 uint64_t predicted)
 {
 	struct mn_invalidation inv;
 
@@ -367,9 +550,38 @@ static void emit(struct mn_analyzer *a, struct walk *w,
 	inv.contrib_sum = w->contrib_sum;
 	inv.n2 = w->n2;
 	inv.bound = w->bound;
+	inv.predicted = predicted;
 	inv.nr_callbacks = w->nr_cbs;
 	inv.callbacks = w->cbs;
 	a->fn(&inv, a->fn_ctx);
+}
+
+/* Step 8, what-if per driver. */
+static void walk_whatif_end(struct mn_analyzer *a, const struct walk *w,
+			    uint64_t wall)
+{
+	struct mn_whatif_key k;
+	struct mn_whatif *wi;
+	unsigned int i;
+
+	for (i = 0; i < w->nr_drv; i++) {
+		const struct wdrv *d = &w->drv[i];
+
+		memset(&k, 0, sizeof(k));
+		k.ops = d->ops;
+		k.event = mn_event_idx(w->event);
+		wi = mn_summary_whatif(a->s, &k);
+		if (!wi) {
+			a->st.oom++;
+			continue;
+		}
+		wi->walks++;
+		wi->callbacks += d->ncb;
+		wi->wall_ns += wall;
+		wi->cb_ns += d->cb_sum;
+		wi->predicted_ns += mn_whatif_wall(wall, d->cb_sum,
+						   d->oncpu_sum, d->max_wait);
+	}
 }
 
 /* Step 8, for a walk already popped. */
@@ -377,21 +589,24 @@ static void walk_end(struct mn_analyzer *a, struct walk *w,
 		     const struct mn_event *e)
 {
 	uint32_t ev = mn_event_idx(w->event);
+	uint64_t wall, serial, predicted;
 	struct mn_inv_stats *st;
 	struct mn_inv_key k;
-	uint64_t wall, serial;
 
 	if (w->cur) {
 		a->st.cb_dropped_open++;
-		cb_free(a, w->cur);
+		cb_free(a, w->cur, false);
 		w->cur = NULL;
 	}
+	walk_drop_pending(a, w, &a->st.pass2_missing);
 	if (!w->ncb) {
 		count(a, MN_C_EMPTY_WALKS);
 		return;
 	}
 	wall = mn_sub_sat(e->ts, w->begin_ts);
 	serial = mn_walk_serial(wall, w->cb_sum, w->contrib_sum);
+	predicted = mn_whatif_wall(wall, w->sp_cb_sum, w->sp_oncpu_sum,
+				   w->sp_max_wait);
 	memset(&k, 0, sizeof(k));
 	k.tgid = w->tgid;
 	k.event = ev;
@@ -406,12 +621,14 @@ static void walk_end(struct mn_analyzer *a, struct walk *w,
 		st->second_passes += w->n2;
 		st->bound_walks += w->bound;
 		st->failed_walks += e->ret != 0;
+		st->predicted_ns += predicted;
 	} else {
 		a->st.oom++;
 	}
 	hist_add(a, NULL, MN_M_WALL, ev, wall);
 	hist_add(a, NULL, MN_M_SERIAL, ev, serial);
-	emit(a, w, e, wall, serial);
+	walk_whatif_end(a, w, wall);
+	emit(a, w, e, wall, serial, predicted);
 }
 
 static void on_walk_end(struct mn_analyzer *a, const struct mn_event *e)
@@ -452,10 +669,10 @@ static void on_p1_begin(struct mn_analyzer *a, const struct mn_event *e)
 	}
 	if (w->cur) {
 		a->st.p1_overlap++;
-		cb_free(a, w->cur);
+		cb_free(a, w->cur, false);
 		w->cur = NULL;
 	}
-	cb = cb_new(e);
+	cb = cb_new(a, e);
 	if (!cb) {
 		a->st.oom++;
 		return;
@@ -477,7 +694,6 @@ static void on_p1_end(struct mn_analyzer *a, const struct mn_event *e)
 	struct walk *w = cur_walk(a, e, &untraced);
 	struct cb *cb = w ? w->cur : NULL;
 	struct mn_device *d;
-	void *old;
 
 	if (!cb || cb->phase != CB_PASS1 || cb->c.sub != e->sub) {
 		if (untraced)
@@ -495,9 +711,11 @@ static void on_p1_end(struct mn_analyzer *a, const struct mn_event *e)
 	w->cur = NULL;
 	if (cb->asleep) {
 		a->st.sleep_unclosed++;
-		sleep_close(cb, e->ts);
+		sleep_close(a, cb, e->ts);
 	}
 	cb->c.t.e1 = e->ts;
+	cb->c.has_irq = e->flags & MN_F_IRQ_TIME;
+	cb->c.irq_ns = cb->c.has_irq ? e->arg : 0;
 	cb->c.ret = e->ret;
 	cb->c.two_pass |= !!(e->flags & MN_F_TWO_PASS);
 	cb->c.has_finish = e->flags & MN_F_HAS_FINISH;
@@ -518,15 +736,7 @@ static void on_p1_end(struct mn_analyzer *a, const struct mn_event *e)
 		return;
 	}
 	cb->phase = CB_PENDING;
-	if (mn_hmap_put(&a->pending, cb->c.finish, cb, &old)) {
-		a->st.oom++;
-		cb_free(a, cb);
-		return;
-	}
-	if (old) {
-		a->st.pending_replaced++;
-		cb_free(a, old);
-	}
+	pend_add(a, w, cb);
 }
 
 /* Step 6, P2_BEGIN. */
@@ -534,25 +744,25 @@ static void on_p2_begin(struct mn_analyzer *a, const struct mn_event *e)
 {
 	bool untraced;
 	struct walk *w = cur_walk(a, e, &untraced);
-	struct cb *cb = mn_hmap_get(&a->pending, e->cookie);
+	struct cb *cb;
 
-	if (!cb) {
-		if (!untraced)
-			count(a, MN_C_UNMATCHED_P2);
-		return;
-	}
-	mn_hmap_del(&a->pending, e->cookie);
 	if (!w) {
 		/* The finish pass runs inside its walk: events were lost. */
-		if (!untraced)
+		if (!untraced) {
 			count(a, MN_C_UNMATCHED_P2);
-		a->st.p2_no_walk++;
-		cb_free(a, cb);
+			a->st.p2_no_walk++;
+		}
+		return;
+	}
+	/* Keyed by task (this walk) and finish object. */
+	cb = pend_take(a, w, e->cookie);
+	if (!cb) {
+		count(a, MN_C_UNMATCHED_P2);
 		return;
 	}
 	if (w->cur) {
 		a->st.p1_overlap++;
-		cb_free(a, w->cur);
+		cb_free(a, w->cur, false);
 	}
 	cb->phase = CB_PASS2;
 	cb->c.t.b2 = e->ts;
@@ -599,27 +809,56 @@ static void on_submit(struct mn_analyzer *a, const struct mn_event *e)
 		cb->c.t.sub = e->ts;
 	cb->c.t.has_sub = 1;
 	if (cb_add_cookie(cb, e->cookie) ||
-	    mn_hmap_put(&a->cookies, e->cookie, cb, &old)) {
+	    mn_hmap_put(&a->cookies, e->cookie, ck_val(cb->gen, CK_LIVE),
+			&old)) {
 		a->st.oom++;
 		return;
 	}
-	if (old && old != cb && old != &a->orphan)
+	/* Still owned by another live callback: its DONE was lost. */
+	if (old && ((uintptr_t)old & 3) == CK_LIVE &&
+	    old != ck_val(cb->gen, CK_LIVE))
 		a->st.submit_replaced++;
 }
 
 /* Step 4. */
 static void on_done(struct mn_analyzer *a, const struct mn_event *e)
 {
-	struct cb *cb = mn_hmap_del(&a->cookies, e->cookie);
+	uintptr_t v = (uintptr_t)mn_hmap_get(&a->cookies, e->cookie);
+	struct cb *cb;
 
-	if (!cb) {
+	if (!v) {
 		count(a, MN_C_DONE_UNMATCHED);
 		return;
 	}
-	if ((void *)cb == &a->orphan) {
+	switch (v & 3) {
+	case CK_COMPLETED:
+		mn_hmap_del(&a->cookies, e->cookie);
 		a->st.done_late++;
 		return;
+	case CK_DROPPED:
+		mn_hmap_del(&a->cookies, e->cookie);
+		count(a, MN_C_DONE_STALE);
+		return;
+	default:
+		break;
 	}
+	cb = mn_hmap_get(&a->live, v >> 2);
+	if (!cb) {
+		/* Cannot happen: a callback leaving marks its cookies. */
+		mn_hmap_del(&a->cookies, e->cookie);
+		count(a, MN_C_DONE_STALE);
+		return;
+	}
+	if (e->ts < cb->c.t.b1) {
+		/*
+		 * Earlier than the callback that now holds the cookie began:
+		 * the completion of an earlier use of a reused cookie, whose
+		 * order the stream lost. Its owner still waits for its own.
+		 */
+		count(a, MN_C_DONE_STALE);
+		return;
+	}
+	mn_hmap_del(&a->cookies, e->cookie);
 	if (!cb->c.t.has_done || e->ts > cb->c.t.done)
 		cb->c.t.done = e->ts;
 	cb->c.t.has_done = 1;
@@ -640,7 +879,7 @@ static void on_sleep(struct mn_analyzer *a, const struct mn_event *e)
 	if (cb->asleep) {
 		/* Its WAKE was lost: the task ran again before this. */
 		a->st.sleep_unclosed++;
-		sleep_close(cb, e->ts);
+		sleep_close(a, cb, e->ts);
 	}
 	cb->asleep = true;
 	cb->sleep_ts = e->ts;
@@ -658,7 +897,7 @@ static void on_wake(struct mn_analyzer *a, const struct mn_event *e)
 			a->st.wake_unmatched++;
 		return;
 	}
-	sleep_close(cb, e->ts);
+	sleep_close(a, cb, e->ts);
 }
 
 /* --- API ------------------------------------------------------------------ */
@@ -671,9 +910,15 @@ struct mn_analyzer *mn_analyzer_new(struct mn_summary *s)
 		return NULL;
 	a->s = s;
 	mn_hmap_init(&a->tasks);
-	mn_hmap_init(&a->pending);
+	mn_hmap_init(&a->live);
 	mn_hmap_init(&a->cookies);
+	mn_hmap_init(&a->finishes);
 	return a;
+}
+
+void mn_analyzer_set_stacks(struct mn_analyzer *a, const struct mn_stacks *t)
+{
+	a->stacks = t;
 }
 
 void mn_analyzer_on_invalidation(struct mn_analyzer *a, mn_invalidation_fn fn,
@@ -732,6 +977,7 @@ void mn_analyzer_feed(struct mn_analyzer *a, const struct mn_event *e)
 /* Drop everything still open, counting it when @count_open. */
 static void drop_open(struct mn_analyzer *a, bool count_open)
 {
+	uint64_t open_pending = 0;
 	size_t pos = 0;
 	unsigned int i;
 	void *v;
@@ -746,7 +992,8 @@ static void drop_open(struct mn_analyzer *a, bool count_open)
 				a->st.open_walks++;
 				a->st.open_callbacks += w->cur != NULL;
 			}
-			cb_free(a, w->cur);
+			cb_free(a, w->cur, false);
+			walk_drop_pending(a, w, &open_pending);
 			free(w->cbs);
 		}
 		if (count_open)
@@ -754,15 +1001,12 @@ static void drop_open(struct mn_analyzer *a, bool count_open)
 		free(t);
 	}
 	mn_hmap_free(&a->tasks);
-	pos = 0;
-	while (mn_hmap_next(&a->pending, &pos, NULL, &v)) {
-		if (count_open)
-			a->st.open_pending++;
-		cb_free(a, v);
-	}
-	mn_hmap_free(&a->pending);
-	/* Every callback is gone: what is left are orphans. */
+	if (count_open)
+		a->st.open_pending += open_pending;
+	/* Every callback is gone: forget their cookies. */
+	mn_hmap_free(&a->live);
 	mn_hmap_free(&a->cookies);
+	mn_hmap_free(&a->finishes);
 }
 
 void mn_analyzer_finish(struct mn_analyzer *a)
@@ -785,11 +1029,51 @@ const struct mn_analyzer_stats *mn_analyzer_stats(const struct mn_analyzer *a)
 
 uint64_t mn_analyzer_anomalies(const struct mn_analyzer_stats *st)
 {
-	return st->bad_type + st->p1_overlap + st->p1_mismatch +
-	       st->p2_mismatch + st->pending_replaced + st->p2_no_walk +
-	       st->cb_dropped_open + st->submit_replaced + st->done_late +
-	       st->sleep_outside + st->wake_unmatched + st->sleep_unclosed +
+	return mn_analyzer_lost(st) + st->finish_shared + st->done_late +
 	       st->open_walks + st->open_callbacks + st->open_pending;
+}
+
+uint64_t mn_analyzer_lost(const struct mn_analyzer_stats *st)
+{
+	return st->bad_type + st->p1_overlap + st->p1_mismatch +
+	       st->p2_mismatch + st->pending_replaced + st->pass2_missing +
+	       st->p2_no_walk + st->cb_dropped_open + st->submit_replaced +
+	       st->sleep_outside + st->wake_unmatched + st->sleep_unclosed;
+}
+
+char *mn_analyzer_describe(const struct mn_analyzer_stats *st, char *buf,
+			   size_t len)
+{
+	const struct {
+		const char *name;
+		uint64_t v;
+	} f[] = {
+#define F(x) { #x, st->x }
+		F(bad_type), F(p1_overlap), F(p1_mismatch), F(p2_mismatch),
+		F(pending_replaced), F(finish_shared), F(pass2_missing),
+		F(p2_no_walk), F(cb_dropped_open), F(submit_replaced),
+		F(done_late), F(sleep_outside), F(wake_unmatched),
+		F(sleep_unclosed), F(open_walks), F(open_callbacks),
+		F(open_pending), F(oom),
+#undef F
+	};
+	size_t i, n = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(f) / sizeof(f[0]) && n < len; i++) {
+		int w;
+
+		if (!f[i].v)
+			continue;
+		w = snprintf(buf + n, len - n, " %s=%llu", f[i].name,
+			     (unsigned long long)f[i].v);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	return buf;
 }
 
 void mn_analyzer_time_range(const struct mn_analyzer *a, uint64_t *first,
@@ -810,6 +1094,7 @@ bool mn_counter_from_events(enum mn_counter c)
 	case MN_C_UNMATCHED_P2:
 	case MN_C_SUBMIT_OUTSIDE:
 	case MN_C_DONE_UNMATCHED:
+	case MN_C_DONE_STALE:
 		return true;
 	default:
 		return false;

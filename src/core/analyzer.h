@@ -17,8 +17,15 @@
  *
  * State kept per task: a stack of open walks (MN_WALK_DEPTH; deeper walks
  * are not traced and count MN_C_WALK_NESTED), each with the callback it
- * is running; globally: callbacks waiting for their second pass (keyed by
- * the finish pointer) and completion cookies (cookie -> callback).
+ * is running and the callbacks waiting for their second pass (so pending
+ * second passes are keyed by task and finish pointer: the finish pass runs
+ * in the walk that asked for it); globally: completion cookies (cookie ->
+ * the generation of its callback, a number never reused, so that a late
+ * completion never lands in another callback).
+ *
+ * Sleeps in pass 1 are classified from their kernel stacks
+ * (mn_analyzer_set_stacks(); src/core/stacks.h) as device, lock or
+ * unclassified waits.
  *
  * Counters: the analyzer increments, in the summary's counters, those of
  * enum mn_counter that mean the same thing for it as for BPF (walks, empty
@@ -37,10 +44,25 @@
 
 #include "mnprof_abi.h"
 #include "mnprof_calc.h"
+#include "stacks.h"
 #include "summary.h"
 
 /* Open walks traced per task; the BPF side uses the same depth. */
 #define MN_WALK_DEPTH		4
+
+/**
+ * struct mn_sleeps - voluntary sleeps of one class
+ * @n: how many
+ * @ns: their total time
+ * @max_ns: the longest
+ * @max_stack: its kernel stack id (MN_NO_STACK: none or unknown)
+ */
+struct mn_sleeps {
+	uint32_t n;
+	uint64_t ns;
+	uint64_t max_ns;
+	uint64_t max_stack;
+};
 
 /**
  * struct mn_callback - one notifier callback of an invalidation
@@ -58,6 +80,10 @@
  * @preempted_ns: total time switched out while runnable in pass 1
  * @max_sleep_ns: the longest voluntary sleep
  * @max_sleep_stack: its kernel stack id (MN_NO_STACK: none or unknown)
+ * @waits: the voluntary sleeps by what they waited for (enum
+ *	mn_wait_class, from their stacks)
+ * @has_irq: @irq_ns is known (MN_F_IRQ_TIME)
+ * @irq_ns: hardirq and softirq time on the CPU while pass 1 ran on it
  */
 struct mn_callback {
 	struct mn_dev_key dev;
@@ -74,12 +100,19 @@ struct mn_callback {
 	uint64_t preempted_ns;
 	uint64_t max_sleep_ns;
 	uint64_t max_sleep_stack;
+	struct mn_sleeps waits[MN_WAIT_NR];
+	bool has_irq;
+	uint64_t irq_ns;
 };
 
-/* Time pass 1 of @cb spent on a CPU: pass1 - sleeps - preemption. */
+/*
+ * Time pass 1 of @cb ran its own code on a CPU: pass1 - sleeps -
+ * preemption - interrupts (when known).
+ */
 static inline uint64_t mn_callback_oncpu_ns(const struct mn_callback *cb)
 {
-	return mn_sub_sat(cb->f.pass1, cb->sleep_ns + cb->preempted_ns);
+	return mn_sub_sat(cb->f.pass1,
+			  cb->sleep_ns + cb->preempted_ns + cb->irq_ns);
 }
 
 /**
@@ -95,6 +128,8 @@ static inline uint64_t mn_callback_oncpu_ns(const struct mn_callback *cb)
  * @cb_time_sum, @contrib_sum: sums of the callbacks' cb_time and contrib
  * @n2: callbacks with a second pass
  * @bound: the estimate rests on a latency bound
+ * @predicted: the what-if wall with every single-pass callback converted
+ *	(mn_whatif_wall(); @wall when there is none)
  * @nr_callbacks, @callbacks: the callbacks, in the order their first
  *	passes ran
  *
@@ -119,6 +154,7 @@ struct mn_invalidation {
 	uint64_t contrib_sum;
 	uint32_t n2;
 	bool bound;
+	uint64_t predicted;
 	size_t nr_callbacks;
 	const struct mn_callback *callbacks;
 };
@@ -134,15 +170,22 @@ struct mn_invalidation {
  *	(counted also as MN_C_UNMATCHED_P1)
  * @p2_mismatch: P2_END for another finish than the running one (counted
  *	also as MN_C_UNMATCHED_P2)
- * @pending_replaced: a finish object became pending while still pending
- *	(its P2 was lost; the old callback is dropped)
+ * @pending_replaced: a finish object became pending again in the same
+ *	walk while still pending (its P2 was lost; the old callback is
+ *	dropped)
+ * @finish_shared: a finish object became pending in a walk while pending
+ *	in another task's walk: kept apart (keyed by task), counted because
+ *	a driver should not hand out one finish object twice
+ * @pass2_missing: a walk ended with a callback still waiting for its
+ *	second pass (its P2 events were lost; the callback is dropped)
  * @p2_no_walk: a pending second pass began in a task with no open walk
  *	(counted also as MN_C_UNMATCHED_P2)
  * @cb_dropped_open: callbacks still running when their walk ended
  * @submit_replaced: a cookie was submitted again before its DONE
  * @done_late: DONE for a cookie whose callback had already completed
  *	(e.g. a driver that did not wait for it); not MN_C_DONE_UNMATCHED,
- *	the submit was seen
+ *	the submit was seen. (A DONE for a callback that was dropped, or
+ *	that predates its callback, counts MN_C_DONE_STALE.)
  * @sleep_outside: SLEEP while not in a first-pass callback
  * @wake_unmatched: WAKE without a SLEEP
  * @sleep_unclosed: a pass 1 ended while its task was still marked asleep
@@ -159,6 +202,8 @@ struct mn_analyzer_stats {
 	uint64_t p1_mismatch;
 	uint64_t p2_mismatch;
 	uint64_t pending_replaced;
+	uint64_t finish_shared;
+	uint64_t pass2_missing;
 	uint64_t p2_no_walk;
 	uint64_t cb_dropped_open;
 	uint64_t submit_replaced;
@@ -184,6 +229,13 @@ typedef void (*mn_invalidation_fn)(const struct mn_invalidation *inv,
 struct mn_analyzer *mn_analyzer_new(struct mn_summary *s);
 void mn_analyzer_free(struct mn_analyzer *a);
 
+/*
+ * Classify sleeps with the kernel stacks in @t (NULL: every sleep is
+ * unclassified). The table must hold a SLEEP's stack by the time the
+ * sleep ends (its WAKE, or the end of pass 1).
+ */
+void mn_analyzer_set_stacks(struct mn_analyzer *a, const struct mn_stacks *t);
+
 /* Call @fn for every completed invalidation (NULL: none). */
 void mn_analyzer_on_invalidation(struct mn_analyzer *a, mn_invalidation_fn fn,
 				 void *ctx);
@@ -201,6 +253,19 @@ void mn_analyzer_finish(struct mn_analyzer *a);
 const struct mn_analyzer_stats *mn_analyzer_stats(const struct mn_analyzer *a);
 /* Sum of the anomaly counts of @st (everything but events and oom). */
 uint64_t mn_analyzer_anomalies(const struct mn_analyzer_stats *st);
+/*
+ * The anomalies that mean events were lost or misplaced, leaving out
+ * what was merely still open when the stream ended (open_*: a run
+ * stopped in the middle of a walk loses nothing), done_late (a driver
+ * that did not wait for its work) and finish_shared.
+ */
+uint64_t mn_analyzer_lost(const struct mn_analyzer_stats *st);
+/*
+ * The non-zero anomaly counts of @st as " name=value..." into @buf
+ * (always NUL-terminated); "" when there is none. Returns @buf.
+ */
+char *mn_analyzer_describe(const struct mn_analyzer_stats *st, char *buf,
+			   size_t len);
 
 /*
  * Timestamps of the first and last event fed (0, 0 if none): an offline

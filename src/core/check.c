@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Validation rules of `mnprof check`; see check.h. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+
+/* Callback-level findings are accumulated in a struct mn_finding each. */
+struct acc {
+	struct mn_finding f;
+	uint64_t worst;		/* score of f.worst */
+};
 
 /* What is accumulated per device while invalidations are added. */
 struct dstate {
@@ -18,22 +23,18 @@ struct dstate {
 	uint64_t second;
 	uint64_t sleeps;
 	uint64_t sleep_ns;
-	/* callback-level findings; MN_FIND_SINGLE_PASS: all single-pass
-	 * callbacks, reported if the device turns out single-pass */
-	struct mn_finding acc[MN_FIND_NR];
-	uint64_t worst[MN_FIND_NR];	/* score of acc[k].worst */
+	uint64_t lock_sleeps;
+	/* MN_FIND_SINGLE_PASS: every single-pass callback, reported if the
+	 * device turns out single-pass; MN_FIND_NO_SECOND_PASS unused */
+	struct acc acc[MN_FIND_NR];
 };
 
 struct mn_check {
 	struct mn_check_config cfg;
 	struct dstate *ds;
 	size_t nr_ds, cap_ds;
-	uint64_t invalidations, callbacks;
-	/* results of mn_check_finalize() */
-	struct mn_check_device *devs;
-	size_t nr_devs;
-	struct mn_finding *findings;
-	size_t nr_findings;
+	struct mn_hmap ds_index;	/* device key hash -> position in ds */
+	uint64_t invalidations, callbacks, two_pass_callbacks;
 };
 
 struct mn_check *mn_check_new(const struct mn_check_config *cfg)
@@ -45,6 +46,7 @@ struct mn_check *mn_check_new(const struct mn_check_config *cfg)
 	c->cfg.pass1_budget_ns = MN_CHECK_DEFAULT_BUDGET_NS;
 	if (cfg)
 		c->cfg = *cfg;
+	mn_hmap_init(&c->ds_index);
 	return c;
 }
 
@@ -52,22 +54,36 @@ void mn_check_free(struct mn_check *c)
 {
 	if (!c)
 		return;
+	mn_hmap_free(&c->ds_index);
 	free(c->ds);
-	free(c->devs);
-	free(c->findings);
 	free(c);
+}
+
+static bool ds_eq(size_t pos, const void *key, const void *ctx)
+{
+	const struct mn_check *c = ctx;
+
+	return mn_dev_key_eq(&c->ds[pos].key, key);
+}
+
+static struct dstate *dstate_find(const struct mn_check *c,
+				  const struct mn_dev_key *key)
+{
+	long i = mn_index_find(&c->ds_index, mn_dev_key_hash(key), c->nr_ds,
+			       ds_eq, key, c);
+
+	return i < 0 ? NULL : &c->ds[i];
 }
 
 static struct dstate *dstate_get(struct mn_check *c,
 				 const struct mn_dev_key *key)
 {
-	struct dstate *d;
-	size_t i, ncap;
+	struct dstate *d = dstate_find(c, key);
+	size_t ncap;
+	int k;
 
-	for (i = 0; i < c->nr_ds; i++) {
-		if (mn_dev_key_eq(&c->ds[i].key, key))
-			return &c->ds[i];
-	}
+	if (d)
+		return d;
 	if (c->nr_ds == c->cap_ds) {
 		ncap = c->cap_ds ? c->cap_ds * 2 : 8;
 		d = realloc(c->ds, ncap * sizeof(*d));
@@ -76,45 +92,83 @@ static struct dstate *dstate_get(struct mn_check *c,
 		c->ds = d;
 		c->cap_ds = ncap;
 	}
+	if (mn_index_put(&c->ds_index, mn_dev_key_hash(key), c->nr_ds))
+		return NULL;
 	d = &c->ds[c->nr_ds++];
 	memset(d, 0, sizeof(*d));
 	d->key = *key;
+	for (k = 0; k < MN_FIND_NR; k++)
+		d->acc[k].f.stack = MN_NO_STACK;
 	return d;
 }
 
+/* --- one callback ---------------------------------------------------------- */
+
 /*
- * The finding a callback raises, -1 for none. Single-pass callbacks all
- * go to MN_FIND_SINGLE_PASS (informational). *@busy: flagged for on-CPU
- * time rather than for a sleep.
+ * How a callback waited in pass 1 (see check.h): *@polled, its device
+ * work completed before pass 1 returned while it stayed on its CPU;
+ * *@busy, over the budget on a CPU where that cannot be known.
  */
-static int cb_finding(const struct mn_check *c, const struct mn_callback *cb,
-		      bool *busy)
+static void busy_eval(const struct mn_check *c, const struct mn_callback *cb,
+		      bool *polled, bool *busy)
 {
+	*polled = false;
 	*busy = false;
-	if (!cb->two_pass)
-		return MN_FIND_SINGLE_PASS;
 	if (cb->sleeps)
-		return cb->has_finish ? MN_FIND_SLEEP_PASS1 :
-					MN_FIND_FALLBACK_WAIT;
-	if (mn_callback_oncpu_ns(cb) > c->cfg.pass1_budget_ns) {
-		*busy = true;
-		/*
-		 * Without a second pass a busy wait is the same legal
-		 * fallback as a sleeping one (a non-blockable range cannot
-		 * sleep): a warning, not a violation.
-		 */
-		return cb->has_finish ? MN_FIND_BUSY_WAIT :
-					MN_FIND_FALLBACK_WAIT;
+		return;
+	if (cb->t.has_sub && !cb->preemptions) {
+		*polled = cb->t.has_done && cb->t.done <= cb->t.e1;
+		return;
 	}
-	return -1;
+	*busy = mn_callback_oncpu_ns(cb) > c->cfg.pass1_budget_ns;
+}
+
+/* The sleeps of @cb that raise finding @k, merged into one. */
+static struct mn_sleeps kind_sleeps(enum mn_finding_kind k,
+				    const struct mn_callback *cb,
+				    enum mn_wait_class *cls)
+{
+	const struct mn_sleeps *dev = &cb->waits[MN_WAIT_DEVICE];
+	const struct mn_sleeps *unk = &cb->waits[MN_WAIT_UNKNOWN];
+	struct mn_sleeps s;
+
+	switch (k) {
+	case MN_FIND_LOCK_WAIT:
+		*cls = MN_WAIT_LOCK;
+		return cb->waits[MN_WAIT_LOCK];
+	case MN_FIND_SINGLE_PASS:
+		*cls = MN_WAIT_UNKNOWN;
+		s.n = cb->sleeps;
+		s.ns = cb->sleep_ns;
+		s.max_ns = cb->max_sleep_ns;
+		s.max_stack = cb->max_sleep_stack;
+		return s;
+	default:
+		break;
+	}
+	/* Everything but lock waits: device and unclassified. */
+	s.n = dev->n + unk->n;
+	s.ns = dev->ns + unk->ns;
+	if (dev->n && (!unk->n || dev->max_ns >= unk->max_ns)) {
+		*cls = MN_WAIT_DEVICE;
+		s.max_ns = dev->max_ns;
+		s.max_stack = dev->max_stack;
+	} else {
+		*cls = MN_WAIT_UNKNOWN;
+		s.max_ns = unk->max_ns;
+		s.max_stack = unk->n ? unk->max_stack : MN_NO_STACK;
+	}
+	return s;
 }
 
 /* How bad a callback is for finding @k: the worst example is the max. */
-static uint64_t score(enum mn_finding_kind k, const struct mn_callback *cb)
+static uint64_t score(enum mn_finding_kind k, const struct mn_callback *cb,
+		      const struct mn_sleeps *sl)
 {
 	switch (k) {
 	case MN_FIND_SLEEP_PASS1:
-		return cb->max_sleep_ns;
+	case MN_FIND_LOCK_WAIT:
+		return sl->max_ns;
 	case MN_FIND_BUSY_WAIT:
 		return mn_callback_oncpu_ns(cb);
 	default:
@@ -124,7 +178,7 @@ static uint64_t score(enum mn_finding_kind k, const struct mn_callback *cb)
 
 static void example_fill(struct mn_check_example *x,
 			 const struct mn_invalidation *inv,
-			 const struct mn_callback *cb)
+			 const struct mn_callback *cb, bool polled)
 {
 	memset(x, 0, sizeof(*x));
 	x->walk_ts = inv->begin_ts;
@@ -139,33 +193,36 @@ static void example_fill(struct mn_check_example *x,
 	x->sleeps = cb->sleeps;
 	x->sleep_ns = cb->sleep_ns;
 	x->preempted_ns = cb->preempted_ns;
-	x->max_sleep_ns = cb->max_sleep_ns;
-	x->max_sleep_stack = cb->max_sleep_stack;
+	x->has_irq = cb->has_irq;
+	x->irq_ns = cb->irq_ns;
+	x->polled = polled;
+	if (polled)
+		x->done_before_ns = mn_sub_sat(cb->t.e1, cb->t.done);
 }
 
-/* Add callback @cb to finding @f; *@worst is the score of f->worst. */
-static void finding_add(struct mn_finding *f, uint64_t *worst,
-			enum mn_finding_kind k,
+static void finding_add(struct acc *a, enum mn_finding_kind k,
 			const struct mn_invalidation *inv,
-			const struct mn_callback *cb, bool busy)
+			const struct mn_callback *cb, bool polled, bool busy)
 {
-	uint64_t oncpu = mn_callback_oncpu_ns(cb), sc = score(k, cb);
+	struct mn_finding *f = &a->f;
+	enum mn_wait_class cls;
+	struct mn_sleeps sl = kind_sleeps(k, cb, &cls);
+	uint64_t oncpu = mn_callback_oncpu_ns(cb), sc = score(k, cb, &sl);
 
 	/* Ties keep the first: the earliest example of the worst case. */
-	if (!f->count || sc > *worst) {
-		example_fill(&f->worst, inv, cb);
-		*worst = sc;
+	if (!f->count || sc > a->worst) {
+		example_fill(&f->worst, inv, cb, polled);
+		a->worst = sc;
 	}
-	if (!f->count)
-		f->max_sleep_stack = MN_NO_STACK;
 	f->count++;
+	f->polled += polled;
 	f->busy += busy;
-	f->sleeps += cb->sleeps;
-	f->sleep_ns += cb->sleep_ns;
-	if (cb->sleeps && (f->max_sleep_stack == MN_NO_STACK ||
-			   cb->max_sleep_ns > f->max_sleep_ns)) {
-		f->max_sleep_ns = cb->max_sleep_ns;
-		f->max_sleep_stack = cb->max_sleep_stack;
+	f->sleeps += sl.n;
+	f->sleep_ns += sl.ns;
+	if (sl.n && (f->stack == MN_NO_STACK || sl.max_ns > f->max_sleep_ns)) {
+		f->max_sleep_ns = sl.max_ns;
+		f->stack = sl.max_stack;
+		f->wait_class = cls;
 	}
 	if (oncpu > f->max_oncpu_ns)
 		f->max_oncpu_ns = oncpu;
@@ -177,12 +234,13 @@ static void add_callback(struct mn_check *c, const struct mn_invalidation *inv,
 			 const struct mn_callback *cb)
 {
 	struct dstate *d = dstate_get(c, &cb->dev);
-	bool busy;
-	int k;
+	const struct mn_sleeps *lock = &cb->waits[MN_WAIT_LOCK];
+	bool polled, busy, other_sleeps;
 
 	if (!d)
 		return;
 	c->callbacks++;
+	c->two_pass_callbacks += cb->two_pass;
 	d->callbacks++;
 	d->two_pass += cb->two_pass;
 	d->two_pass_ran += cb->two_pass && cb->ret != 0;
@@ -191,9 +249,36 @@ static void add_callback(struct mn_check *c, const struct mn_invalidation *inv,
 	d->second += cb->f.has_pass2;
 	d->sleeps += cb->sleeps;
 	d->sleep_ns += cb->sleep_ns;
-	k = cb_finding(c, cb, &busy);
-	if (k >= 0)
-		finding_add(&d->acc[k], &d->worst[k], k, inv, cb, busy);
+	d->lock_sleeps += lock->n;
+	if (!cb->two_pass) {
+		finding_add(&d->acc[MN_FIND_SINGLE_PASS], MN_FIND_SINGLE_PASS,
+			    inv, cb, false, false);
+		return;
+	}
+	if (lock->n)
+		finding_add(&d->acc[MN_FIND_LOCK_WAIT], MN_FIND_LOCK_WAIT, inv,
+			    cb, false, false);
+	other_sleeps = cb->sleeps > lock->n;
+	if (other_sleeps) {
+		enum mn_finding_kind k = cb->has_finish ? MN_FIND_SLEEP_PASS1 :
+							  MN_FIND_FALLBACK_WAIT;
+
+		finding_add(&d->acc[k], k, inv, cb, false, false);
+		return;
+	}
+	busy_eval(c, cb, &polled, &busy);
+	if (!polled && !busy)
+		return;
+	/*
+	 * Without a second pass a busy wait is the same legal fallback as a
+	 * sleeping one (a non-blockable range cannot sleep): a warning.
+	 */
+	if (cb->has_finish)
+		finding_add(&d->acc[MN_FIND_BUSY_WAIT], MN_FIND_BUSY_WAIT, inv,
+			    cb, polled, busy);
+	else
+		finding_add(&d->acc[MN_FIND_FALLBACK_WAIT],
+			    MN_FIND_FALLBACK_WAIT, inv, cb, polled, busy);
 }
 
 void mn_check_add(struct mn_check *c, const struct mn_invalidation *inv)
@@ -210,21 +295,7 @@ void mn_check_on_invalidation(const struct mn_invalidation *inv, void *ctx)
 	mn_check_add(ctx, inv);
 }
 
-/* --- finalize ------------------------------------------------------------- */
-
-static enum mn_severity kind_severity(enum mn_finding_kind k)
-{
-	switch (k) {
-	case MN_FIND_SLEEP_PASS1:
-	case MN_FIND_BUSY_WAIT:
-		return MN_SEV_VIOLATION;
-	case MN_FIND_FALLBACK_WAIT:
-	case MN_FIND_NO_SECOND_PASS:
-		return MN_SEV_WARNING;
-	default:
-		return MN_SEV_INFO;
-	}
-}
+/* --- the result ------------------------------------------------------------ */
 
 static enum mn_dev_class classify(uint64_t callbacks, uint64_t two_pass,
 				  uint64_t two_pass_ran, uint64_t finish)
@@ -238,9 +309,8 @@ static enum mn_dev_class classify(uint64_t callbacks, uint64_t two_pass,
 	return MN_CLASS_TWO_PASS;
 }
 
-static void dev_names(struct mn_check_device *cd, const struct mn_summary *s)
+static void dev_names(struct mn_check_device *cd, const struct mn_device *sd)
 {
-	const struct mn_device *sd = s ? mn_summary_find_dev(s, &cd->key) : NULL;
 	struct mn_device tmp;
 
 	if (sd) {
@@ -257,40 +327,40 @@ static void dev_names(struct mn_check_device *cd, const struct mn_summary *s)
 	memcpy(cd->driver, tmp.driver, sizeof(cd->driver));
 }
 
-static uint64_t max_u64(uint64_t a, uint64_t b)
+/*
+ * A device from what the check saw (@d, NULL: nothing) and the summary's
+ * device table entry (@sd, NULL: none), which misses nothing the ring
+ * buffer dropped.
+ */
+static void dev_build(struct mn_check_device *cd, const struct mn_dev_key *key,
+		      const struct dstate *d, const struct mn_device *sd)
 {
-	return a > b ? a : b;
-}
-
-/* A device from what the check saw, merged with the summary's counts. */
-static void dev_build(struct mn_check_device *cd, const struct dstate *d,
-		      const struct mn_summary *s)
-{
-	const struct mn_device *sd = s ? mn_summary_find_dev(s, &d->key) : NULL;
-	uint64_t ran = d->two_pass_ran;
+	uint64_t ran = d ? d->two_pass_ran : 0;
 
 	memset(cd, 0, sizeof(*cd));
-	cd->key = d->key;
-	cd->callbacks = d->callbacks;
-	cd->two_pass = d->two_pass;
-	cd->finish_requested = d->finish;
-	cd->refused = d->refused;
-	cd->second_passes = d->second;
-	cd->pass1_sleeps = d->sleeps;
-	cd->pass1_sleep_ns = d->sleep_ns;
+	cd->key = *key;
+	if (d) {
+		cd->callbacks = d->callbacks;
+		cd->two_pass = d->two_pass;
+		cd->finish_requested = d->finish;
+		cd->refused = d->refused;
+		cd->second_passes = d->second;
+		cd->pass1_sleeps = d->sleeps;
+		cd->pass1_sleep_ns = d->sleep_ns;
+		cd->lock_sleeps = d->lock_sleeps;
+	}
 	if (sd) {
-		/* The device table misses nothing the ring buffer dropped. */
-		cd->callbacks = max_u64(cd->callbacks, sd->info.first_pass);
-		cd->two_pass = max_u64(cd->two_pass, sd->info.two_pass);
-		cd->finish_requested = max_u64(cd->finish_requested,
-					       sd->info.finish_requested);
-		cd->refused = max_u64(cd->refused, sd->info.refused);
-		ran = max_u64(ran, mn_sub_sat(sd->info.two_pass,
-					      sd->info.refused));
+		cd->callbacks = mn_max64(cd->callbacks, sd->info.first_pass);
+		cd->two_pass = mn_max64(cd->two_pass, sd->info.two_pass);
+		cd->finish_requested = mn_max64(cd->finish_requested,
+						sd->info.finish_requested);
+		cd->refused = mn_max64(cd->refused, sd->info.refused);
+		ran = mn_max64(ran, mn_sub_sat(sd->info.two_pass,
+					       sd->info.refused));
 	}
 	cd->cls = classify(cd->callbacks, cd->two_pass, ran,
 			   cd->finish_requested);
-	dev_names(cd, s);
+	dev_names(cd, sd);
 }
 
 static int dev_cmp(const void *pa, const void *pb)
@@ -310,120 +380,139 @@ static int dev_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
-static int build_devices(struct mn_check *c, const struct mn_summary *s)
+/* Every device seen, and those only the summary knows: one pass each. */
+static int build_devices(const struct mn_check *c, const struct mn_summary *s,
+			 struct mn_check_result *r)
 {
+	static const struct mn_dev_key none;
 	size_t n = c->nr_ds + (s ? s->nr_devs : 0), i;
-	struct mn_dev_key none;
-	struct dstate empty;
 
-	free(c->devs);
-	c->devs = NULL;
-	c->nr_devs = 0;
 	if (!n)
 		return 0;
-	c->devs = calloc(n, sizeof(*c->devs));
-	if (!c->devs)
+	r->devs = calloc(n, sizeof(*r->devs));
+	if (!r->devs)
 		return -1;
 	for (i = 0; i < c->nr_ds; i++)
-		dev_build(&c->devs[c->nr_devs++], &c->ds[i], s);
-	memset(&none, 0, sizeof(none));
+		dev_build(&r->devs[r->nr_devs++], &c->ds[i].key, &c->ds[i],
+			  s ? mn_summary_find_dev(s, &c->ds[i].key) : NULL);
 	for (i = 0; s && i < s->nr_devs; i++) {
-		size_t j;
-		bool seen = false;
+		const struct mn_device *sd = &s->devs[i];
 
-		for (j = 0; j < c->nr_ds && !seen; j++)
-			seen = mn_dev_key_eq(&c->ds[j].key, &s->devs[i].key);
-		if (seen || mn_dev_key_eq(&s->devs[i].key, &none))
+		if (dstate_find(c, &sd->key) || mn_dev_key_eq(&sd->key, &none))
 			continue;
-		memset(&empty, 0, sizeof(empty));
-		empty.key = s->devs[i].key;
-		dev_build(&c->devs[c->nr_devs++], &empty, s);
+		dev_build(&r->devs[r->nr_devs++], &sd->key, NULL, sd);
 	}
-	qsort(c->devs, c->nr_devs, sizeof(*c->devs), dev_cmp);
+	qsort(r->devs, r->nr_devs, sizeof(*r->devs), dev_cmp);
 	return 0;
 }
 
-static const struct dstate *dstate_find(const struct mn_check *c,
-					const struct mn_dev_key *key)
+static enum mn_severity kind_severity(enum mn_finding_kind k)
 {
-	size_t i;
-
-	for (i = 0; i < c->nr_ds; i++) {
-		if (mn_dev_key_eq(&c->ds[i].key, key))
-			return &c->ds[i];
+	switch (k) {
+	case MN_FIND_SLEEP_PASS1:
+	case MN_FIND_BUSY_WAIT:
+	case MN_FIND_LOCK_WAIT:
+		return MN_SEV_VIOLATION;
+	case MN_FIND_FALLBACK_WAIT:
+	case MN_FIND_NO_SECOND_PASS:
+		return MN_SEV_WARNING;
+	default:
+		return MN_SEV_INFO;
 	}
-	return NULL;
 }
 
 /*
- * A busy pass 1 is inferred from on-CPU time, which an interrupt storm or
- * a cold cache can also inflate once; a driver that busy-waits does it on
- * every invalidation. So a violation needs a pattern: at least
- * MN_CHECK_BUSY_MIN_COUNT callbacks and MN_CHECK_BUSY_MIN_PERCENT of the
- * device's two-pass callbacks that ran (or its only one). Isolated cases
- * are warnings.
+ * Busy waits and lock waits are violations as a pattern only (check.h):
+ * a driver that busy-waits or takes a contended lock does it on every
+ * invalidation, a stall or one unlucky contention happens once.
  */
-static bool busy_wait_is_pattern(uint64_t count,
-				 const struct mn_check_device *cd)
+static bool is_pattern(uint64_t count, const struct mn_check_device *cd)
 {
 	uint64_t ran = mn_sub_sat(cd->two_pass, cd->refused);
 
 	if (ran <= 1)
 		return count >= 1;
-	return count >= MN_CHECK_BUSY_MIN_COUNT &&
-	       count * 100 >= ran * MN_CHECK_BUSY_MIN_PERCENT;
+	return count >= MN_CHECK_PATTERN_MIN_COUNT &&
+	       count * 100 >= ran * MN_CHECK_PATTERN_MIN_PERCENT;
 }
 
-static struct mn_finding *finding_push(struct mn_check *c,
+static void copy_frame(char *dst, const char *src)
+{
+	snprintf(dst, MN_CHECK_FRAME_LEN, "%s", src ? src : "");
+}
+
+static struct mn_finding *finding_push(struct mn_check_result *r,
 				       struct mn_check_device *cd,
 				       enum mn_finding_kind k,
-				       const struct mn_finding *acc)
+				       const struct mn_finding *acc,
+				       const struct mn_stacks *stacks)
 {
-	struct mn_finding *f = &c->findings[c->nr_findings++];
+	struct mn_finding *f = &r->findings[r->nr_findings++];
+	const struct mn_stack *st;
+	const char *why = NULL;
 
 	if (acc) {
 		*f = *acc;
 	} else {
 		memset(f, 0, sizeof(*f));
-		f->max_sleep_stack = MN_NO_STACK;
-		f->worst.max_sleep_stack = MN_NO_STACK;
+		f->stack = MN_NO_STACK;
 	}
 	f->kind = k;
 	f->severity = kind_severity(k);
-	if (k == MN_FIND_BUSY_WAIT && !busy_wait_is_pattern(f->count, cd))
+	if ((k == MN_FIND_BUSY_WAIT || k == MN_FIND_LOCK_WAIT) &&
+	    !is_pattern(f->count, cd))
 		f->severity = MN_SEV_WARNING;
 	f->dev = cd->key;
+	f->dev_callbacks = cd->callbacks;
+	f->dev_two_pass = cd->two_pass;
 	memcpy(f->device, cd->name, sizeof(f->device));
 	memcpy(f->driver, cd->driver, sizeof(f->driver));
-	if (f->severity == MN_SEV_VIOLATION)
+	st = stacks ? mn_stacks_get(stacks, f->stack) : NULL;
+	if (st) {
+		f->wait_class = mn_stack_wait_class(st, &why);
+		copy_frame(f->wait_frame, why);
+		copy_frame(f->culprit, mn_stack_culprit(st));
+	}
+	if (f->severity == MN_SEV_VIOLATION) {
 		cd->violations += f->count;
-	else if (f->severity == MN_SEV_WARNING)
+		r->violations++;
+	} else if (f->severity == MN_SEV_WARNING) {
 		cd->warnings += k == MN_FIND_NO_SECOND_PASS ? 1 : f->count;
+		r->warnings++;
+	} else {
+		r->infos++;
+	}
 	return f;
 }
 
 /* Findings of one device, in kind order. */
-static void device_findings(struct mn_check *c, struct mn_check_device *cd)
+static void device_findings(const struct mn_check *c,
+			    struct mn_check_result *r,
+			    struct mn_check_device *cd,
+			    const struct mn_stacks *stacks)
 {
 	static const enum mn_finding_kind cb_kinds[] = {
-		MN_FIND_SLEEP_PASS1, MN_FIND_BUSY_WAIT, MN_FIND_FALLBACK_WAIT,
+		MN_FIND_SLEEP_PASS1, MN_FIND_BUSY_WAIT, MN_FIND_LOCK_WAIT,
+		MN_FIND_FALLBACK_WAIT,
 	};
 	const struct dstate *d = dstate_find(c, &cd->key);
+	const struct mn_finding *sp = NULL;
 	struct mn_finding *f;
 	size_t i;
 
 	for (i = 0; d && i < sizeof(cb_kinds) / sizeof(cb_kinds[0]); i++) {
-		if (d->acc[cb_kinds[i]].count)
-			finding_push(c, cd, cb_kinds[i], &d->acc[cb_kinds[i]]);
+		if (d->acc[cb_kinds[i]].f.count)
+			finding_push(r, cd, cb_kinds[i],
+				     &d->acc[cb_kinds[i]].f, stacks);
 	}
 	if (cd->cls == MN_CLASS_TWO_PASS_NO_FINISH) {
-		f = finding_push(c, cd, MN_FIND_NO_SECOND_PASS, NULL);
+		f = finding_push(r, cd, MN_FIND_NO_SECOND_PASS, NULL, stacks);
 		f->count = cd->two_pass;
 	}
 	if (cd->cls == MN_CLASS_SINGLE_PASS) {
-		f = finding_push(c, cd, MN_FIND_SINGLE_PASS,
-				 d && d->acc[MN_FIND_SINGLE_PASS].count ?
-				 &d->acc[MN_FIND_SINGLE_PASS] : NULL);
+		if (d && d->acc[MN_FIND_SINGLE_PASS].f.count)
+			sp = &d->acc[MN_FIND_SINGLE_PASS].f;
+		f = finding_push(r, cd, MN_FIND_SINGLE_PASS, sp, stacks);
 		f->count = cd->callbacks;
 	}
 }
@@ -431,15 +520,16 @@ static void device_findings(struct mn_check *c, struct mn_check_device *cd)
 static int finding_cmp(const void *pa, const void *pb)
 {
 	const struct mn_finding *a = pa, *b = pb;
+	int c;
 
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
-	/* Then in the order findings were pushed: device, kind. The index
-	 * is not available here, so compare the same way again. */
+	/* Then as devices sort, then by kind. */
 	if (a->dev.kind != b->dev.kind)
 		return a->dev.kind < b->dev.kind ? -1 : 1;
-	if (mn_name_cmp(a->device, b->device))
-		return mn_name_cmp(a->device, b->device);
+	c = mn_name_cmp(a->device, b->device);
+	if (c)
+		return c;
 	if (a->dev.id != b->dev.id)
 		return a->dev.id < b->dev.id ? -1 : 1;
 	if (a->dev.ops != b->dev.ops)
@@ -447,62 +537,141 @@ static int finding_cmp(const void *pa, const void *pb)
 	return (int)a->kind - (int)b->kind;
 }
 
-int mn_check_finalize(struct mn_check *c, const struct mn_summary *s)
+/* The driver name of @ops: from a device of the result, else its address. */
+static void ops_name(const struct mn_check_result *r, uint64_t ops, char *buf,
+		     size_t len)
 {
 	size_t i;
 
-	free(c->findings);
-	c->findings = NULL;
-	c->nr_findings = 0;
-	if (build_devices(c, s))
-		return -1;
-	if (!c->nr_devs)
+	for (i = 0; i < r->nr_devs; i++) {
+		if (r->devs[i].key.ops == ops) {
+			snprintf(buf, len, "%s", r->devs[i].driver);
+			return;
+		}
+	}
+	snprintf(buf, len, "0x%llx", (unsigned long long)ops);
+}
+
+static int cand_cmp(const void *pa, const void *pb)
+{
+	const struct mn_check_candidate *a = pa, *b = pb;
+	int c = strcmp(a->driver, b->driver);
+
+	if (c)
+		return c;
+	if (a->ops != b->ops)
+		return a->ops < b->ops ? -1 : 1;
+	return a->event < b->event ? -1 : a->event > b->event;
+}
+
+static int build_candidates(struct mn_check_result *r,
+			    const struct mn_summary *w)
+{
+	size_t i;
+
+	if (!w || !w->nr_whatifs)
 		return 0;
-	/* At most the callback kinds plus one device finding each. */
-	c->findings = calloc(c->nr_devs * 4, sizeof(*c->findings));
-	if (!c->findings)
+	r->cands = calloc(w->nr_whatifs, sizeof(*r->cands));
+	if (!r->cands)
 		return -1;
-	for (i = 0; i < c->nr_devs; i++)
-		device_findings(c, &c->devs[i]);
-	if (c->nr_findings)
-		qsort(c->findings, c->nr_findings, sizeof(*c->findings),
-		      finding_cmp);
+	for (i = 0; i < w->nr_whatifs; i++) {
+		struct mn_check_candidate *k = &r->cands[r->nr_cands];
+
+		if (!w->whatifs[i].w.walks)
+			continue;
+		k->ops = w->whatifs[i].key.ops;
+		k->event = w->whatifs[i].key.event;
+		k->w = w->whatifs[i].w;
+		ops_name(r, k->ops, k->driver, sizeof(k->driver));
+		r->nr_cands++;
+	}
+	qsort(r->cands, r->nr_cands, sizeof(*r->cands), cand_cmp);
 	return 0;
 }
 
-size_t mn_check_devices(const struct mn_check *c,
-			const struct mn_check_device **devs)
+static void verdict(struct mn_check_result *r,
+		    const struct mn_check_sources *src)
 {
-	*devs = c->devs;
-	return c->nr_devs;
+	const struct mn_summary *s = src->summary;
+
+	if (s) {
+		r->drops = mn_counter_total(s, MN_CC_DROP);
+		r->unmatched = mn_counter_total(s, MN_CC_UNMATCHED);
+	}
+	if (src->stats)
+		r->misplaced = mn_analyzer_lost(src->stats);
+	if (r->drops || r->misplaced)
+		r->inconclusive |= MN_INC_LOST;
+	if (r->unmatched)
+		r->inconclusive |= MN_INC_UNMATCHED;
+	if (!r->two_pass_callbacks)
+		r->inconclusive |= MN_INC_NO_TWO_PASS;
+	if (r->violations)
+		r->verdict = MN_VERDICT_FAIL;
+	else if (r->inconclusive)
+		r->verdict = MN_VERDICT_INCONCLUSIVE;
+	else
+		r->verdict = MN_VERDICT_OK;
 }
 
-size_t mn_check_findings(const struct mn_check *c,
-			 const struct mn_finding **findings)
+int mn_check_finish(struct mn_check *c, const struct mn_check_sources *src,
+		    struct mn_check_result *r)
 {
-	*findings = c->findings;
-	return c->nr_findings;
+	static const struct mn_check_sources nothing;
+	uint64_t n;
+	size_t i;
+
+	if (!src)
+		src = &nothing;
+	memset(r, 0, sizeof(*r));
+	r->budget_ns = c->cfg.pass1_budget_ns;
+	r->invalidations = c->invalidations;
+	r->callbacks = c->callbacks;
+	r->two_pass_callbacks = c->two_pass_callbacks;
+	if (build_devices(c, src->summary, r))
+		goto oom;
+	/* The device table counts callbacks whose events were lost too. */
+	for (i = 0, n = 0; i < r->nr_devs; i++)
+		n += r->devs[i].two_pass;
+	r->two_pass_callbacks = mn_max64(r->two_pass_callbacks, n);
+	if (r->nr_devs) {
+		/* At most the callback kinds plus one device finding each. */
+		r->findings = calloc(r->nr_devs * 5, sizeof(*r->findings));
+		if (!r->findings)
+			goto oom;
+	}
+	for (i = 0; i < r->nr_devs; i++)
+		device_findings(c, r, &r->devs[i], src->stacks);
+	if (r->nr_findings)
+		qsort(r->findings, r->nr_findings, sizeof(*r->findings),
+		      finding_cmp);
+	if (build_candidates(r, src->whatif ? src->whatif : src->summary))
+		goto oom;
+	verdict(r, src);
+	return 0;
+oom:
+	mn_check_result_free(r);
+	return -1;
 }
 
-size_t mn_check_count(const struct mn_check *c, enum mn_severity sev)
+void mn_check_result_free(struct mn_check_result *r)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < c->nr_findings; i++)
-		n += c->findings[i].severity == sev;
-	return n;
+	free(r->devs);
+	free(r->findings);
+	free(r->cands);
+	memset(r, 0, sizeof(*r));
 }
 
-void mn_check_totals(const struct mn_check *c, uint64_t *invalidations,
-		     uint64_t *callbacks)
+int mn_check_exit_status(const struct mn_check_result *r)
 {
-	*invalidations = c->invalidations;
-	*callbacks = c->callbacks;
-}
-
-int mn_check_exit_status(const struct mn_check *c)
-{
-	return mn_check_count(c, MN_SEV_VIOLATION) ? 1 : 0;
+	switch (r->verdict) {
+	case MN_VERDICT_FAIL:
+		return 1;
+	case MN_VERDICT_INCONCLUSIVE:
+		return 3;
+	default:
+		return 0;
+	}
 }
 
 const char *mn_finding_title(enum mn_finding_kind k)
@@ -511,7 +680,9 @@ const char *mn_finding_title(enum mn_finding_kind k)
 	case MN_FIND_SLEEP_PASS1:
 		return "sleep in pass 1";
 	case MN_FIND_BUSY_WAIT:
-		return "suspected busy wait";
+		return "busy wait in pass 1";
+	case MN_FIND_LOCK_WAIT:
+		return "lock wait in pass 1";
 	case MN_FIND_FALLBACK_WAIT:
 		return "fallback wait in pass 1";
 	case MN_FIND_NO_SECOND_PASS:
@@ -530,6 +701,8 @@ const char *mn_finding_id(enum mn_finding_kind k)
 		return "sleep_in_pass1";
 	case MN_FIND_BUSY_WAIT:
 		return "busy_wait";
+	case MN_FIND_LOCK_WAIT:
+		return "lock_wait";
 	case MN_FIND_FALLBACK_WAIT:
 		return "fallback_wait";
 	case MN_FIND_NO_SECOND_PASS:
@@ -550,6 +723,30 @@ const char *mn_severity_name(enum mn_severity s)
 		return "WARNING";
 	default:
 		return "INFO";
+	}
+}
+
+const char *mn_severity_id(enum mn_severity s)
+{
+	switch (s) {
+	case MN_SEV_VIOLATION:
+		return "violation";
+	case MN_SEV_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+const char *mn_verdict_id(enum mn_verdict v)
+{
+	switch (v) {
+	case MN_VERDICT_FAIL:
+		return "fail";
+	case MN_VERDICT_INCONCLUSIVE:
+		return "inconclusive";
+	default:
+		return "ok";
 	}
 }
 

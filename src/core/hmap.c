@@ -152,3 +152,23 @@ bool mn_hmap_next(const struct mn_hmap *m, size_t *pos, uint64_t *key,
 	}
 	return false;
 }
+
+long mn_index_find(const struct mn_hmap *m, uint64_t hash, size_t nr,
+		   bool (*eq)(size_t pos, const void *key, const void *ctx),
+		   const void *key, const void *ctx)
+{
+	uintptr_t v = (uintptr_t)mn_hmap_get(m, hash);
+	size_t i;
+
+	/* Every element's hash is in the index: none, no element. */
+	if (!v)
+		return -1;
+	if (v <= nr && eq(v - 1, key, ctx))
+		return (long)(v - 1);
+	/* Two keys sharing a 64-bit hash: look for real. */
+	for (i = 0; i < nr; i++) {
+		if (eq(i, key, ctx))
+			return (long)i;
+	}
+	return -1;
+}

@@ -55,4 +55,24 @@ static inline size_t mn_hmap_count(const struct mn_hmap *m)
 /* 64-bit mixer (splitmix64 finalizer), also used for struct keys. */
 uint64_t mn_hash64(uint64_t x);
 
+/*
+ * An index of a growable array by a 64-bit hash of its elements' keys:
+ * hash -> position. Two keys sharing a hash keep the later position; the
+ * caller checks the element's key and falls back to a scan on a mismatch
+ * (mn_index_find()). Every element must be put (an element whose put
+ * failed is not found). Positions are stored + 1 (NULL values are empty).
+ */
+static inline int mn_index_put(struct mn_hmap *m, uint64_t hash, size_t pos)
+{
+	return mn_hmap_put(m, hash, (void *)(uintptr_t)(pos + 1), NULL);
+}
+
+/*
+ * Position of the element of @nr whose key is @key (hash @hash), or -1:
+ * @eq(pos, @key, @ctx) tells whether element pos has that key.
+ */
+long mn_index_find(const struct mn_hmap *m, uint64_t hash, size_t nr,
+		   bool (*eq)(size_t pos, const void *key, const void *ctx),
+		   const void *key, const void *ctx);
+
 #endif /* MNPROF_HMAP_H */

@@ -96,41 +96,87 @@ const struct mn_stack *mn_stacks_get(const struct mn_stacks *t, uint64_t id)
 	return mn_hmap_get(&t->map, id);
 }
 
-/* Does frame @f name function @fn ("fn", "fn+0x..", "fn [mod]")? */
+/*
+ * Does frame @f name function @fn ("fn", "fn+0x..", "fn.constprop.0+..",
+ * "fn [mod]")? With @prefix, any function whose name starts with @fn.
+ */
 static int frame_is(const char *f, const char *fn, int prefix)
 {
 	size_t n = strlen(fn);
 
 	if (strncmp(f, fn, n))
 		return 0;
-	return prefix || f[n] == '\0' || f[n] == '+' || f[n] == ' ';
+	return prefix || f[n] == '\0' || f[n] == '+' || f[n] == ' ' ||
+	       f[n] == '.';
 }
 
-static int is_sched_frame(const char *f)
+/* A name pattern: exact function name, or a prefix. */
+struct fpat {
+	const char *name;
+	int prefix;
+};
+
+/* The scheduler itself: says nothing of what the task waits for. */
+static const struct fpat sched_frames[] = {
+	{ "schedule", 0 }, { "__schedule", 0 }, { "schedule_idle", 0 },
+	{ "schedule_preempt_disabled", 0 }, { "preempt_schedule", 1 },
+	{ "__cond_resched", 0 }, { "_cond_resched", 0 },
+	{ "rt_mutex_schedule", 0 }, { "schedule_rtlock", 0 },
+	{ "__traceiter_", 1 }, { "bpf_", 1 },
+};
+
+/* Sleeping lock acquisition: mutexes, semaphores, rwsems, rt-mutexes. */
+static const struct fpat lock_frames[] = {
+	{ "mutex_lock", 1 }, { "__mutex_lock", 1 }, { "ww_mutex_lock", 1 },
+	{ "__ww_mutex_lock", 1 }, { "mutex_lock_io", 1 },
+	{ "down", 0 }, { "down_", 1 }, { "__down", 1 },
+	{ "rwsem_down_", 1 }, { "percpu_down_", 1 }, { "percpu_rwsem_", 1 },
+	{ "__percpu_down_", 1 }, { "rt_mutex", 1 }, { "__rt_mutex", 1 },
+	{ "rtlock_", 1 }, { "rt_spin_lock", 1 }, { "rwbase_", 1 },
+	{ "__rwbase_", 1 },
+};
+
+/* Waiting for something to happen: fences, completions, wait queues,
+ * timeouts, polling with sleeps. */
+static const struct fpat device_frames[] = {
+	{ "dma_fence_wait", 1 }, { "dma_fence_default_wait", 1 },
+	{ "dma_resv_wait", 1 }, { "wait_for_completion", 1 },
+	{ "__wait_for_common", 0 }, { "wait_for_common", 0 },
+	{ "do_wait_for_common", 0 }, { "schedule_timeout", 1 },
+	{ "schedule_hrtimeout", 1 }, { "io_schedule", 1 }, { "msleep", 1 },
+	{ "__msleep", 0 }, { "usleep_range", 1 }, { "fsleep", 0 },
+	{ "wait_woken", 0 }, { "__wait_", 1 }, { "wait_event", 1 },
+	{ "wait_var_event", 1 }, { "wait_on_bit", 1 },
+	{ "out_of_line_wait_on_bit", 1 }, { "bit_wait", 1 },
+	{ "prepare_to_wait", 1 }, { "flush_work", 1 }, { "__flush_work", 1 },
+	{ "flush_workqueue", 1 }, { "__flush_workqueue", 1 },
+	{ "synchronize_rcu", 1 }, { "synchronize_srcu", 1 },
+	{ "__synchronize_", 1 },
+};
+
+static int frame_in(const char *f, const struct fpat *p, size_t n)
 {
-	static const char *const exact[] = {
-		"schedule", "__schedule", "preempt_schedule",
-		"preempt_schedule_common", "io_schedule", "do_wait_for_common",
-		"__wait_for_common", "wait_for_common", "usleep_range_state",
-		"msleep", "__msleep",
-	};
-	static const char *const prefix[] = {
-		"schedule_", "preempt_schedule_", "io_schedule_",
-		"wait_for_completion", "__wait_", "wait_woken",
-		"__mutex_lock", "mutex_lock", "rwsem_down_", "down_",
-		"__down", "__cond_resched", "_cond_resched",
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
-		if (frame_is(f, exact[i], 0))
-			return 1;
-	}
-	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++) {
-		if (frame_is(f, prefix[i], 1))
+	for (i = 0; i < n; i++) {
+		if (frame_is(f, p[i].name, p[i].prefix))
 			return 1;
 	}
 	return 0;
+}
+
+#define FRAME_IN(f, tbl) frame_in(f, tbl, sizeof(tbl) / sizeof(tbl[0]))
+
+/* What a frame is: a wait class, or -1 for the scheduler, -2 other code. */
+static int frame_kind(const char *f)
+{
+	if (FRAME_IN(f, sched_frames))
+		return -1;
+	if (FRAME_IN(f, lock_frames))
+		return MN_WAIT_LOCK;
+	if (FRAME_IN(f, device_frames))
+		return MN_WAIT_DEVICE;
+	return -2;
 }
 
 const char *mn_stack_culprit(const struct mn_stack *st)
@@ -140,10 +186,62 @@ const char *mn_stack_culprit(const struct mn_stack *st)
 	if (!st || !st->nr)
 		return NULL;
 	for (i = 0; i < st->nr; i++) {
-		if (!is_sched_frame(st->frames[i]))
+		if (frame_kind(st->frames[i]) == -2)
 			return st->frames[i];
 	}
 	return st->frames[0];
+}
+
+enum mn_wait_class mn_stack_wait_class(const struct mn_stack *st,
+				       const char **frame)
+{
+	enum mn_wait_class cls = MN_WAIT_UNKNOWN;
+	const char *why = NULL;
+	size_t i;
+	int k;
+
+	/*
+	 * The frames above the culprit are the scheduler and the waiting
+	 * primitives it went through, innermost first; the outermost
+	 * primitive is the one the culprit called, so it decides: a
+	 * semaphore's down() sleeps in schedule_timeout(), yet is a lock.
+	 */
+	for (i = 0; st && i < st->nr; i++) {
+		k = frame_kind(st->frames[i]);
+		if (k == -2)
+			break;
+		if (k >= 0) {
+			cls = (enum mn_wait_class)k;
+			why = st->frames[i];
+		}
+	}
+	if (frame)
+		*frame = why;
+	return cls;
+}
+
+const char *mn_wait_class_name(enum mn_wait_class c)
+{
+	switch (c) {
+	case MN_WAIT_DEVICE:
+		return "device wait";
+	case MN_WAIT_LOCK:
+		return "lock wait";
+	default:
+		return "unclassified wait";
+	}
+}
+
+const char *mn_wait_class_id(enum mn_wait_class c)
+{
+	switch (c) {
+	case MN_WAIT_DEVICE:
+		return "device";
+	case MN_WAIT_LOCK:
+		return "lock";
+	default:
+		return "unknown";
+	}
 }
 
 static int id_cmp(const void *pa, const void *pb)

@@ -47,11 +47,40 @@ int mn_stacks_set(struct mn_stacks *t, uint64_t id,
 const struct mn_stack *mn_stacks_get(const struct mn_stacks *t, uint64_t id);
 /*
  * The frame to name a stack by in one line: the innermost frame that is
- * not a scheduler function (schedule, __schedule, schedule_timeout...,
- * wait_for_completion..., so a sleep is named by whoever waited).
- * NULL for an unknown or empty stack.
+ * neither the scheduler nor a waiting primitive (schedule,
+ * schedule_timeout, wait_for_completion, mutex_lock, down...), so a sleep
+ * is named by whoever waited. NULL for an unknown or empty stack.
  */
 const char *mn_stack_culprit(const struct mn_stack *st);
+
+/**
+ * enum mn_wait_class - what a sleep waited for, from its kernel stack
+ * @MN_WAIT_UNKNOWN: no stack, or no waiting primitive recognised in it
+ *	(e.g. a wait_event() inlined into the driver)
+ * @MN_WAIT_DEVICE: an event: dma_fence_wait*, wait_for_completion*, wait
+ *	queues, schedule_timeout, msleep, flush_work...
+ * @MN_WAIT_LOCK: a sleeping lock: mutex_lock*, down*, rwsem_down_*,
+ *	rt_mutex*...
+ */
+enum mn_wait_class {
+	MN_WAIT_UNKNOWN = 0,
+	MN_WAIT_DEVICE = 1,
+	MN_WAIT_LOCK = 2,
+	MN_WAIT_NR = 3,
+};
+
+/*
+ * Classify the sleep whose stack is @st (NULL: unknown). The primitive
+ * the culprit called decides (the outermost waiting frame above it: a
+ * semaphore's down() sleeps in schedule_timeout() and is a lock); *@frame
+ * (may be NULL) gets that frame, NULL when unknown.
+ */
+enum mn_wait_class mn_stack_wait_class(const struct mn_stack *st,
+				       const char **frame);
+/* "device wait", "lock wait", "unclassified wait" */
+const char *mn_wait_class_name(enum mn_wait_class c);
+/* "device", "lock", "unknown" (JSON) */
+const char *mn_wait_class_id(enum mn_wait_class c);
 
 static inline size_t mn_stacks_count(const struct mn_stacks *t)
 {

@@ -21,9 +21,11 @@ void mn_summary_init(struct mn_summary *s, uint64_t unit_ns)
 void mn_summary_free(struct mn_summary *s)
 {
 	mn_hmap_free(&s->hist_index);
+	mn_hmap_free(&s->dev_index);
 	free(s->hists);
 	free(s->invs);
 	free(s->devs);
+	free(s->whatifs);
 	mn_summary_init(s, s->unit_ns);
 }
 
@@ -35,6 +37,8 @@ void mn_summary_reset(struct mn_summary *s)
 	mn_hmap_free(&s->hist_index);
 	s->nr_invs = 0;
 	s->nr_devs = 0;
+	mn_hmap_free(&s->dev_index);
+	s->nr_whatifs = 0;
 	memset(s->counters, 0, sizeof(s->counters));
 }
 
@@ -68,33 +72,36 @@ static uint64_t hist_hash(const struct mn_hist_key *k)
 	return mn_hash64(h ^ k->dev.ops);
 }
 
-/* Index entry i of @hists (values are positions + 1: NULL means none). */
-static int hist_index_put(struct mn_summary *s, size_t i)
+static bool hist_eq(size_t pos, const void *key, const void *ctx)
 {
-	return mn_hmap_put(&s->hist_index, hist_hash(&s->hists[i].key),
-			   (void *)(uintptr_t)(i + 1), NULL);
+	const struct mn_summary *s = ctx;
+
+	return mn_hist_key_eq(&s->hists[pos].key, key);
 }
 
-static ssize_t hist_index(const struct mn_summary *s,
-			  const struct mn_hist_key *key)
+static long hist_index(const struct mn_summary *s,
+		       const struct mn_hist_key *key)
 {
-	uintptr_t v = (uintptr_t)mn_hmap_get(&s->hist_index, hist_hash(key));
-	size_t i;
+	return mn_index_find(&s->hist_index, hist_hash(key), s->nr_hists,
+			     hist_eq, key, s);
+}
 
-	if (v && v <= s->nr_hists && mn_hist_key_eq(&s->hists[v - 1].key, key))
-		return (ssize_t)(v - 1);
-	/* Absent, or two keys sharing a 64-bit hash: look for real. */
-	for (i = 0; i < s->nr_hists; i++) {
-		if (mn_hist_key_eq(&s->hists[i].key, key))
-			return (ssize_t)i;
-	}
-	return -1;
+uint64_t mn_dev_key_hash(const struct mn_dev_key *k)
+{
+	return mn_hash64(mn_hash64((uint64_t)k->kind << 32 | k->id) ^ k->ops);
+}
+
+static bool dev_eq(size_t pos, const void *key, const void *ctx)
+{
+	const struct mn_summary *s = ctx;
+
+	return mn_dev_key_eq(&s->devs[pos].key, key);
 }
 
 const struct mn_hist *mn_summary_find_hist(const struct mn_summary *s,
 					   const struct mn_hist_key *key)
 {
-	ssize_t i = hist_index(s, key);
+	long i = hist_index(s, key);
 
 	return i < 0 ? NULL : &s->hists[i].hist;
 }
@@ -103,7 +110,7 @@ struct mn_hist *mn_summary_hist(struct mn_summary *s,
 				const struct mn_hist_key *key)
 {
 	struct mn_hist_entry *e;
-	ssize_t i = hist_index(s, key);
+	long i = hist_index(s, key);
 
 	if (i >= 0)
 		return &s->hists[i].hist;
@@ -113,7 +120,7 @@ struct mn_hist *mn_summary_hist(struct mn_summary *s,
 	e = &s->hists[s->nr_hists];
 	memset(e, 0, sizeof(*e));
 	e->key = *key;
-	if (hist_index_put(s, s->nr_hists))
+	if (mn_index_put(&s->hist_index, hist_hash(key), s->nr_hists))
 		return NULL;
 	s->nr_hists++;
 	return &e->hist;
@@ -142,13 +149,10 @@ struct mn_inv_stats *mn_summary_inv(struct mn_summary *s,
 struct mn_device *mn_summary_find_dev(const struct mn_summary *s,
 				      const struct mn_dev_key *key)
 {
-	size_t i;
+	long i = mn_index_find(&s->dev_index, mn_dev_key_hash(key), s->nr_devs,
+			       dev_eq, key, s);
 
-	for (i = 0; i < s->nr_devs; i++) {
-		if (mn_dev_key_eq(&s->devs[i].key, key))
-			return &s->devs[i];
-	}
-	return NULL;
+	return i < 0 ? NULL : &s->devs[i];
 }
 
 struct mn_device *mn_summary_dev(struct mn_summary *s,
@@ -161,11 +165,52 @@ struct mn_device *mn_summary_dev(struct mn_summary *s,
 	if (reserve((void **)&s->devs, s->nr_devs, &s->cap_devs,
 		    sizeof(*s->devs)))
 		return NULL;
+	if (mn_index_put(&s->dev_index, mn_dev_key_hash(key), s->nr_devs))
+		return NULL;
 	d = &s->devs[s->nr_devs++];
 	memset(d, 0, sizeof(*d));
 	d->key = *key;
 	mn_device_set_names(d, NULL, NULL);
 	return d;
+}
+
+static bool whatif_key_eq(const struct mn_whatif_key *a,
+			  const struct mn_whatif_key *b)
+{
+	return a->ops == b->ops && a->event == b->event;
+}
+
+const struct mn_whatif *mn_summary_find_whatif(const struct mn_summary *s,
+					       const struct mn_whatif_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_whatifs; i++) {
+		if (whatif_key_eq(&s->whatifs[i].key, key))
+			return &s->whatifs[i].w;
+	}
+	return NULL;
+}
+
+struct mn_whatif *mn_summary_whatif(struct mn_summary *s,
+				    const struct mn_whatif_key *key)
+{
+	struct mn_whatif_entry *e;
+	size_t i;
+
+	/* A few drivers times a few events: a scan. */
+	for (i = 0; i < s->nr_whatifs; i++) {
+		if (whatif_key_eq(&s->whatifs[i].key, key))
+			return &s->whatifs[i].w;
+	}
+	if (reserve((void **)&s->whatifs, s->nr_whatifs, &s->cap_whatifs,
+		    sizeof(*s->whatifs)))
+		return NULL;
+	e = &s->whatifs[s->nr_whatifs++];
+	memset(e, 0, sizeof(*e));
+	e->key.ops = key->ops;
+	e->key.event = key->event;
+	return &e->w;
 }
 
 /* Reads at most len - 1 bytes of @src: it may be a fixed-size field
@@ -223,7 +268,7 @@ void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 		snprintf(hex, sizeof(hex), "0x%" PRIx64, (uint64_t)key->ops);
 		driver = hex;
 	}
-	/* One device per ops (driver), the default: the ops' name. */
+	/* One device per driver: its name is the driver's. */
 	if (!key->id) {
 		snprintf(buf, len, "%s", driver);
 		return;
@@ -322,22 +367,39 @@ static int inv_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+static int whatif_cmp(const void *pa, const void *pb)
+{
+	const struct mn_whatif_entry *a = pa, *b = pb;
+
+	CMP(a->key.ops, b->key.ops);
+	CMP(a->key.event, b->key.event);
+	return 0;
+}
+
 void mn_summary_sort(struct mn_summary *s)
 {
 	/* Keys are unique, so qsort's instability does not matter. */
-	if (s->nr_devs)
-		qsort(s->devs, s->nr_devs, sizeof(*s->devs), dev_cmp);
-	if (s->nr_hists) {
-		size_t i;
+	size_t i;
 
-		qsort(s->hists, s->nr_hists, sizeof(*s->hists), hist_cmp);
-		/*
-		 * Positions moved: re-point every key. A failure here only
-		 * costs the fast path; hist_index() still finds by scanning.
-		 */
-		for (i = 0; i < s->nr_hists; i++)
-			hist_index_put(s, i);
+	/*
+	 * Positions move: re-point every key. The same hashes are put again,
+	 * each replacing itself, which allocates nothing and cannot fail.
+	 */
+	if (s->nr_devs) {
+		qsort(s->devs, s->nr_devs, sizeof(*s->devs), dev_cmp);
+		for (i = 0; i < s->nr_devs; i++)
+			mn_index_put(&s->dev_index,
+				     mn_dev_key_hash(&s->devs[i].key), i);
 	}
+	if (s->nr_hists) {
+		qsort(s->hists, s->nr_hists, sizeof(*s->hists), hist_cmp);
+		for (i = 0; i < s->nr_hists; i++)
+			mn_index_put(&s->hist_index,
+				     hist_hash(&s->hists[i].key), i);
+	}
+	if (s->nr_whatifs)
+		qsort(s->whatifs, s->nr_whatifs, sizeof(*s->whatifs),
+		      whatif_cmp);
 	if (s->nr_invs)
 		qsort(s->invs, s->nr_invs, sizeof(*s->invs), inv_cmp);
 }
@@ -394,9 +456,52 @@ const char *mn_counter_name(enum mn_counter c)
 		[MN_C_HIST_FULL] = "hist_full",
 		[MN_C_DEV_FULL] = "dev_full",
 		[MN_C_PER_SUB_FULL] = "per_sub_full",
+		[MN_C_DONE_STALE] = "done_stale",
+		[MN_C_WHATIF_FULL] = "whatif_full",
 	};
 
 	return (unsigned int)c < MN_C_NR ? names[c] : "unknown";
+}
+
+enum mn_counter_class mn_counter_class(enum mn_counter c)
+{
+	switch (c) {
+	case MN_C_RB_DROPPED:
+	case MN_C_NO_TASK_STATE:
+	case MN_C_WALK_NESTED:
+	case MN_C_PENDING_FULL:
+	case MN_C_COOKIE_FULL:
+	case MN_C_STACK_FAILED:
+	case MN_C_HIST_FULL:
+	case MN_C_DEV_FULL:
+	case MN_C_WHATIF_FULL:
+		return MN_CC_DROP;
+	case MN_C_UNMATCHED_WALK_END:
+	case MN_C_UNMATCHED_P1:
+	case MN_C_UNMATCHED_P2:
+	case MN_C_DONE_UNMATCHED:
+	case MN_C_DONE_STALE:
+		return MN_CC_UNMATCHED;
+	case MN_C_WALKS:
+	case MN_C_EMPTY_WALKS:
+	case MN_C_RB_EVENTS:
+	case MN_C_SUBMIT_OUTSIDE:
+	case MN_C_PER_SUB_FULL:
+	case MN_C_NR:
+		break;
+	}
+	return MN_CC_INFO;
+}
+
+uint64_t mn_counter_total(const struct mn_summary *s, enum mn_counter_class cc)
+{
+	uint64_t sum = 0;
+	int c;
+
+	for (c = 0; c < MN_C_NR; c++)
+		if (mn_counter_class(c) == cc)
+			sum += s->counters[c];
+	return sum;
 }
 
 const char *mn_dev_kind_name(enum mn_dev_kind k)

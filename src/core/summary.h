@@ -24,8 +24,9 @@
 /**
  * struct mn_device - a device of the summary
  * @key: identity (struct mn_dev_key)
- * @name: display name: "mnsim2", "hmm_dmirror0", a PCI name, or
- *	"<driver>#<n>" for unknown drivers
+ * @name: display name: "mnsim2", "hmm_dmirror0", a PCI name, or for
+ *	drivers without a resolver "<driver>" (one device per driver) or
+ *	"<driver>#<n>" (--per-subscription)
  * @driver: the ops symbol ("mnsim_two_pass_ops"), or "0x..." if unknown
  * @info: callback counts (struct mn_dev_info; its name field is unused)
  * @has_completion: a completion source reported work for this device, so
@@ -49,6 +50,11 @@ struct mn_inv_entry {
 	struct mn_inv_stats stats;
 };
 
+struct mn_whatif_entry {
+	struct mn_whatif_key key;
+	struct mn_whatif w;
+};
+
 /**
  * struct mn_summary - aggregate figures of a run
  * @unit_ns: histogram unit (MN_UNIT_US or MN_UNIT_MS)
@@ -59,7 +65,8 @@ struct mn_inv_entry {
  * @hist_index: hash of a histogram key -> its position + 1 in @hists, so
  *	that aggregating (the analyzer does it per callback) needs no scan
  * @invs: per-process, per-event invalidation statistics, @nr_invs
- * @devs: devices, @nr_devs
+ * @devs: devices, @nr_devs; @dev_index: hash of a device key -> position
+ * @whatifs: per driver and event, the two-pass what-if, @nr_whatifs
  * @counters: enum mn_counter values
  */
 struct mn_summary {
@@ -73,6 +80,9 @@ struct mn_summary {
 	size_t nr_invs, cap_invs;
 	struct mn_device *devs;
 	size_t nr_devs, cap_devs;
+	struct mn_hmap dev_index;
+	struct mn_whatif_entry *whatifs;
+	size_t nr_whatifs, cap_whatifs;
 	uint64_t counters[MN_C_NR];
 };
 
@@ -106,11 +116,18 @@ struct mn_inv_stats *mn_summary_inv(struct mn_summary *s,
 				    const struct mn_inv_key *key);
 struct mn_device *mn_summary_dev(struct mn_summary *s,
 				 const struct mn_dev_key *key);
+struct mn_whatif *mn_summary_whatif(struct mn_summary *s,
+				    const struct mn_whatif_key *key);
 /* Lookup only; NULL if absent. */
 const struct mn_hist *mn_summary_find_hist(const struct mn_summary *s,
 					   const struct mn_hist_key *key);
 struct mn_device *mn_summary_find_dev(const struct mn_summary *s,
 				      const struct mn_dev_key *key);
+const struct mn_whatif *mn_summary_find_whatif(const struct mn_summary *s,
+					       const struct mn_whatif_key *key);
+
+/* Hash of a device key (indexes of device tables). */
+uint64_t mn_dev_key_hash(const struct mn_dev_key *k);
 
 /* Sort devices by (kind, name with numbers in numeric order), histograms
  * and invalidation stats by their keys, for stable output. */
@@ -119,7 +136,8 @@ void mn_summary_sort(struct mn_summary *s);
 /* strcmp with runs of digits compared as numbers ("mnsim9" < "mnsim10"). */
 int mn_name_cmp(const char *a, const char *b);
 
-/* "mnsim<id>", "hmm_dmirror<id>", "xe<id>", "<driver>#<id>". */
+/* "mnsim<id>", "hmm_dmirror<id>", "xe<id>"; other drivers: "<driver>"
+ * (id 0, one device per driver), "<driver>#<id>" (per subscription). */
 void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 			    char *buf, size_t len);
 /*
@@ -134,6 +152,23 @@ void mn_device_set_names(struct mn_device *d, const char *driver,
 const char *mn_event_name(unsigned int event);
 const char *mn_metric_name(enum mn_metric m);
 const char *mn_counter_name(enum mn_counter c);
+
+/**
+ * enum mn_counter_class - how a counter is reported
+ * @MN_CC_INFO: a total or an expected, harmless count
+ * @MN_CC_DROP: data lost: the figures miss something
+ * @MN_CC_UNMATCHED: an event could not be matched to its partner
+ */
+enum mn_counter_class {
+	MN_CC_INFO = 0,
+	MN_CC_DROP,
+	MN_CC_UNMATCHED,
+};
+
+enum mn_counter_class mn_counter_class(enum mn_counter c);
+/* Sum of the counters of class @cc. */
+uint64_t mn_counter_total(const struct mn_summary *s,
+			  enum mn_counter_class cc);
 const char *mn_dev_kind_name(enum mn_dev_kind k);
 
 #endif /* MNPROF_SUMMARY_H */

@@ -2,6 +2,7 @@
 /* Helpers shared by the output formats; see format.h. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,7 @@ void mn_out_inv_add(struct mn_out_inv *acc, const struct mn_inv_stats *st)
 	acc->second_passes += st->second_passes;
 	acc->bound_walks += st->bound_walks;
 	acc->failed_walks += st->failed_walks;
+	acc->predicted_ns += st->predicted_ns;
 }
 
 void mn_out_inv_by_event(const struct mn_summary *s,
@@ -204,39 +206,35 @@ bool mn_out_gain(const struct mn_out_inv *v, double *gain)
 	return true;
 }
 
+bool mn_out_predicted_gain(uint64_t wall_ns, uint64_t predicted_ns,
+			   double *gain)
+{
+	if (!predicted_ns)
+		return false;
+	*gain = (double)wall_ns / (double)predicted_ns;
+	return true;
+}
+
+void mn_out_ops_driver(const struct mn_summary *s, uint64_t ops, char *buf,
+		       size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_devs; i++) {
+		if (s->devs[i].key.ops == ops) {
+			mn_out_field(buf, len, s->devs[i].driver,
+				     sizeof(s->devs[i].driver));
+			return;
+		}
+	}
+	snprintf(buf, len, "0x%llx", (unsigned long long)ops);
+}
+
 int64_t mn_out_saved_ns(const struct mn_out_inv *v)
 {
 	if (v->serial_ns >= v->wall_ns)
 		return (int64_t)(v->serial_ns - v->wall_ns);
 	return -(int64_t)(v->wall_ns - v->serial_ns);
-}
-
-enum mn_counter_class mn_out_counter_class(enum mn_counter c)
-{
-	switch (c) {
-	case MN_C_RB_DROPPED:
-	case MN_C_NO_TASK_STATE:
-	case MN_C_WALK_NESTED:
-	case MN_C_PENDING_FULL:
-	case MN_C_COOKIE_FULL:
-	case MN_C_STACK_FAILED:
-	case MN_C_HIST_FULL:
-	case MN_C_DEV_FULL:
-		return MN_CC_DROP;
-	case MN_C_UNMATCHED_WALK_END:
-	case MN_C_UNMATCHED_P1:
-	case MN_C_UNMATCHED_P2:
-	case MN_C_DONE_UNMATCHED:
-		return MN_CC_UNMATCHED;
-	case MN_C_WALKS:
-	case MN_C_EMPTY_WALKS:
-	case MN_C_RB_EVENTS:
-	case MN_C_SUBMIT_OUTSIDE:
-	case MN_C_PER_SUB_FULL:
-	case MN_C_NR:
-		break;
-	}
-	return MN_CC_INFO;
 }
 
 const char *mn_out_counter_warning(enum mn_counter c)
@@ -258,6 +256,12 @@ const char *mn_out_counter_warning(enum mn_counter c)
 		return "values lost (histogram or statistics map full)";
 	case MN_C_DEV_FULL:
 		return "callbacks lost (device table full)";
+	case MN_C_PER_SUB_FULL:
+		return "subscriptions past the --per-subscription bound, counted in their driver's device";
+	case MN_C_DONE_STALE:
+		return "device completions of forgotten or reused callbacks, credited to none";
+	case MN_C_WHATIF_FULL:
+		return "what-if figures of a driver lost (what-if table full, or too many single-pass drivers in one walk)";
 	case MN_C_UNMATCHED_WALK_END:
 		return "walk ends without their begin";
 	case MN_C_UNMATCHED_P1:
@@ -266,8 +270,6 @@ const char *mn_out_counter_warning(enum mn_counter c)
 		return "second-pass events for an unknown finish object";
 	case MN_C_DONE_UNMATCHED:
 		return "device completions without a traced submit";
-	case MN_C_PER_SUB_FULL:
-		return "callbacks of subscriptions beyond --per-subscription's bound, counted under their driver's device";
 	case MN_C_WALKS:
 	case MN_C_EMPTY_WALKS:
 	case MN_C_RB_EVENTS:
@@ -276,18 +278,6 @@ const char *mn_out_counter_warning(enum mn_counter c)
 		break;
 	}
 	return NULL;
-}
-
-uint64_t mn_out_counter_total(const struct mn_summary *s,
-			      enum mn_counter_class cc)
-{
-	uint64_t sum = 0;
-	int c;
-
-	for (c = 0; c < MN_C_NR; c++)
-		if (mn_out_counter_class(c) == cc)
-			sum += s->counters[c];
-	return sum;
 }
 
 const char *mn_out_unit_text(uint64_t unit_ns)

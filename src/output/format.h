@@ -88,6 +88,7 @@ struct mn_out_inv {
 	uint64_t second_passes;
 	uint64_t bound_walks;
 	uint64_t failed_walks;
+	uint64_t predicted_ns;
 };
 
 void mn_out_inv_add(struct mn_out_inv *acc, const struct mn_inv_stats *st);
@@ -111,32 +112,22 @@ int mn_out_inv_by_process(const struct mn_summary *s,
 
 /* Overlap gain serial/wall as a ratio of sums; false when wall is 0. */
 bool mn_out_gain(const struct mn_out_inv *v, double *gain);
+/* Predicted two-pass gain wall/predicted; false when predicted is 0. */
+bool mn_out_predicted_gain(uint64_t wall_ns, uint64_t predicted_ns,
+			   double *gain);
+/* The driver name of @ops: that of a device of @s, else "0x<ops>". */
+void mn_out_ops_driver(const struct mn_summary *s, uint64_t ops, char *buf,
+		       size_t len);
+
 /* Time saved, serial - wall, in ns (signed). */
 int64_t mn_out_saved_ns(const struct mn_out_inv *v);
 
-/**
- * enum mn_counter_class - how a counter is reported
- * @MN_CC_INFO: a total or an expected, harmless count
- * @MN_CC_DROP: data lost: the figures miss something
- * @MN_CC_UNMATCHED: an event could not be matched to its partner
- */
-enum mn_counter_class {
-	MN_CC_INFO = 0,
-	MN_CC_DROP,
-	MN_CC_UNMATCHED,
-};
-
-enum mn_counter_class mn_out_counter_class(enum mn_counter c);
 /*
  * A sentence for the warning of a non-zero drop/unmatched counter, to be
  * printed after its value: "events dropped (ring buffer full); increase
  * --ringbuf-size". NULL for MN_CC_INFO counters.
  */
 const char *mn_out_counter_warning(enum mn_counter c);
-/* Sum of the counters of class @cc. */
-uint64_t mn_out_counter_total(const struct mn_summary *s,
-			      enum mn_counter_class cc);
-
 /* Unit names: "usecs"/"msecs"/"nsecs" (text), "us"/"ms"/"ns" (JSON). */
 const char *mn_out_unit_text(uint64_t unit_ns);
 const char *mn_out_unit_short(uint64_t unit_ns);

@@ -514,6 +514,52 @@ static void json_inv_fields(struct mn_json *j, const struct mn_out_inv *v)
 	mn_json_kv_double(j, "saved_s", (double)mn_out_saved_ns(v) / NS_PER_S);
 	mn_json_kv_u64(j, "bound_walks", v->bound_walks);
 	mn_json_kv_u64(j, "failed", v->failed_walks);
+	mn_json_kv_double(j, "predicted_sum_s", ns_to_s(v->predicted_ns));
+	kv_mean_us(j, "predicted_mean_us", v->predicted_ns, v->walks);
+	mn_json_key(j, "predicted_gain");
+	if (mn_out_predicted_gain(v->wall_ns, v->predicted_ns, &gain))
+		mn_json_double(j, gain);
+	else
+		mn_json_null(j);
+}
+
+/* The per-driver two-pass what-if (see json.h). */
+static void json_whatif(struct mn_json *j, const struct mn_summary *s,
+			const struct mn_out_evfilter *f)
+{
+	char drv[MN_DRIVER_NAME_LEN + 1];
+	double gain;
+	size_t i;
+
+	mn_json_key(j, "whatif");
+	mn_json_array_begin(j);
+	for (i = 0; i < s->nr_whatifs; i++) {
+		const struct mn_whatif_entry *w = &s->whatifs[i];
+
+		if (!w->w.walks || !mn_out_ev_match(f, w->key.event))
+			continue;
+		mn_out_ops_driver(s, w->key.ops, drv, sizeof(drv));
+		mn_json_object_begin(j);
+		mn_json_kv_string(j, "driver", drv);
+		mn_json_kv_string(j, "event", mn_event_name(w->key.event));
+		mn_json_kv_u64(j, "invalidations", w->w.walks);
+		mn_json_kv_u64(j, "callbacks", w->w.callbacks);
+		kv_mean_us(j, "wall_mean_us", w->w.wall_ns, w->w.walks);
+		kv_mean_us(j, "callback_mean_us", w->w.cb_ns, w->w.walks);
+		kv_mean_us(j, "predicted_mean_us", w->w.predicted_ns,
+			   w->w.walks);
+		mn_json_key(j, "predicted_gain");
+		if (mn_out_predicted_gain(w->w.wall_ns, w->w.predicted_ns,
+					  &gain))
+			mn_json_double(j, gain);
+		else
+			mn_json_null(j);
+		mn_json_kv_double(j, "predicted_saved_s",
+				  ((double)w->w.wall_ns -
+				   (double)w->w.predicted_ns) / NS_PER_S);
+		mn_json_object_end(j);
+	}
+	mn_json_array_end(j);
 }
 
 static const struct mn_dev_key no_dev;
@@ -537,6 +583,7 @@ static int json_invalidations(struct mn_json *j, const struct mn_summary *s,
 		total.second_passes += ev[e].second_passes;
 		total.bound_walks += ev[e].bound_walks;
 		total.failed_walks += ev[e].failed_walks;
+		total.predicted_ns += ev[e].predicted_ns;
 	}
 
 	mn_json_key(j, "invalidations");
@@ -621,15 +668,16 @@ int mn_json_summary(const struct mn_summary *s, const struct mn_json_opts *o)
 	mn_json_array_end(&j);
 
 	ret = json_invalidations(&j, s, &f);
+	json_whatif(&j, s, &f);
 
 	mn_json_key(&j, "counters");
 	mn_json_object_begin(&j);
 	for (c = 0; c < MN_C_NR; c++)
 		mn_json_kv_u64(&j, mn_counter_name(c), s->counters[c]);
 	mn_json_object_end(&j);
-	mn_json_kv_u64(&j, "drops", mn_out_counter_total(s, MN_CC_DROP));
+	mn_json_kv_u64(&j, "drops", mn_counter_total(s, MN_CC_DROP));
 	mn_json_kv_u64(&j, "unmatched",
-		       mn_out_counter_total(s, MN_CC_UNMATCHED));
+		       mn_counter_total(s, MN_CC_UNMATCHED));
 	mn_json_object_end(&j);
 	if (mn_json_finish(&j))
 		ret = -1;

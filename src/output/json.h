@@ -33,6 +33,7 @@
  *                            "serial": METRIC}... ],
  *       "by_process": [ INV + {"pid": 1234, "comm": "mnload"}... ]
  *     },
+ *     "whatif": [ WHATIF... ],        per single-pass driver and event
  *     "counters": { "walks": 1000, ... every enum mn_counter by name },
  *     "drops": 0,                     sum of the counters of lost data
  *     "unmatched": 0                  sum of the counters of unmatched events
@@ -96,7 +97,23 @@
  *     "bound_walks": N,               invalidations whose estimate rests on
  *                                     a latency bound (then serial and gain
  *                                     are upper bounds)
- *     "failed": N                     invalidations that ended in -EAGAIN
+ *     "failed": N,                    invalidations that ended in -EAGAIN
+ *     "predicted_sum_s": 1.1,         two-pass what-if: their predicted
+ *     "predicted_mean_us": 1100.0,    walls with every single-pass driver
+ *     "predicted_gain": 3.6           converted; gain = wall / predicted
+ *                                     (1 without single-pass callbacks)
+ *   }
+ *
+ *   WHATIF = {                        one single-pass driver converted
+ *     "driver": "dmirror_min_ops", "event": "unmap",
+ *     "invalidations": N,             walks it took part in
+ *     "callbacks": N,                 its single-pass callbacks in them
+ *     "wall_mean_us": 4200.0,         their measured wall
+ *     "callback_mean_us": 4100.0,     time in its callbacks per walk
+ *     "predicted_mean_us": 1150.0,    predicted wall, that driver alone
+ *                                     converted (mnprof_calc.h)
+ *     "predicted_gain": 3.65,         wall / predicted
+ *     "predicted_saved_s": 0.61       wall - predicted, in all
  *   }
  *
  * Numbers: integers are exact (64-bit unsigned); other numbers are

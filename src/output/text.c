@@ -493,6 +493,77 @@ static void print_inv_by_process(struct ctx *x)
 	free(v);
 }
 
+/*
+ * The two-pass what-if: per single-pass driver and event, the walks it
+ * took part in, measured and predicted with that driver converted; and
+ * per event with every single-pass driver converted.
+ */
+static void print_whatif(struct ctx *x, const struct mn_out_inv *ev)
+{
+	const struct mn_summary *s = x->s;
+	uint64_t unit = unit_of(s);
+	char n[24], wall[48], pred[48], gain[32], saved[32];
+	char drv[MN_DRIVER_NAME_LEN + 1];
+	struct tbl t;
+	unsigned int e;
+	size_t i, rows = 0;
+	double g;
+
+	if (!s->nr_whatifs)
+		return;
+	fprintf(x->out, "\nTwo-pass what-if, single-pass drivers converted (means in %s):\n",
+		x->unit);
+	tbl_init(&t, "llrrrrr");
+	tbl_add(&t, "DRIVER", "EVENT", "INVALIDATIONS", "WALL", "PREDICTED",
+		"GAIN", "SAVED");
+	for (i = 0; i < s->nr_whatifs; i++) {
+		const struct mn_whatif_entry *w = &s->whatifs[i];
+
+		if (!w->w.walks || !mn_out_ev_match(&x->f, w->key.event))
+			continue;
+		mn_out_ops_driver(s, w->key.ops, drv, sizeof(drv));
+		if (mn_out_predicted_gain(w->w.wall_ns, w->w.predicted_ns, &g))
+			snprintf(gain, sizeof(gain), "%.2fx", g);
+		else
+			snprintf(gain, sizeof(gain), "-");
+		mn_text_duration(saved, sizeof(saved),
+				 (int64_t)w->w.wall_ns -
+				 (int64_t)w->w.predicted_ns);
+		tbl_add(&t, clean(drv), mn_event_name(w->key.event),
+			fmt_u64(n, sizeof(n), w->w.walks),
+			fmt_mean(wall, sizeof(wall), w->w.wall_ns, w->w.walks,
+				 unit),
+			fmt_mean(pred, sizeof(pred), w->w.predicted_ns,
+				 w->w.walks, unit), gain, saved);
+		rows++;
+	}
+	/* Every single-pass driver at once, per event. */
+	for (e = 0; rows > 1 && e < MN_OUT_NR_EVENTS; e++) {
+		const struct mn_out_inv *v = &ev[e];
+
+		if (!v->walks || v->predicted_ns == v->wall_ns)
+			continue;
+		if (mn_out_predicted_gain(v->wall_ns, v->predicted_ns, &g))
+			snprintf(gain, sizeof(gain), "%.2fx", g);
+		else
+			snprintf(gain, sizeof(gain), "-");
+		mn_text_duration(saved, sizeof(saved),
+				 (int64_t)v->wall_ns - (int64_t)v->predicted_ns);
+		tbl_add(&t, "(all)", mn_event_name(e),
+			fmt_u64(n, sizeof(n), v->walks),
+			fmt_mean(wall, sizeof(wall), v->wall_ns, v->walks, unit),
+			fmt_mean(pred, sizeof(pred), v->predicted_ns, v->walks,
+				 unit), gain, saved);
+	}
+	if (rows)
+		tbl_print(&t, x->out);
+	else
+		fprintf(x->out, "  none seen\n");
+	if (t.oom)
+		x->err = -ENOMEM;
+	tbl_free(&t);
+}
+
 #define WRAP_COLUMN	78
 
 static void print_counters(struct ctx *x)
@@ -586,6 +657,7 @@ int mn_text_summary(const struct mn_summary *s, const struct mn_text_opts *o)
 		print_walk_hists(&x, ev);
 	}
 	print_inv_by_event(&x, ev);
+	print_whatif(&x, ev);
 	if (o->per_process)
 		print_inv_by_process(&x);
 	print_counters(&x);

@@ -299,6 +299,7 @@ static void build_summary(struct mn_summary *s)
 	st->walks = 2;
 	st->wall_ns = 1000000;
 	st->serial_ns = 3780000;
+	st->predicted_ns = 1000000;
 	st->callbacks = 6;
 	st->second_passes = 6;
 	st->bound_walks = 1;
@@ -306,6 +307,7 @@ static void build_summary(struct mn_summary *s)
 	st->walks = 2;
 	st->wall_ns = 1000000;
 	st->serial_ns = 1000000;
+	st->predicted_ns = 400000;
 	st->callbacks = 2;
 	st->failed_walks = 1;
 
@@ -395,9 +397,9 @@ TEST(output_text_helpers)
 	CHECK(!mn_out_dev_match(&d, "mnsim1?3"));
 	CHECK(!mn_out_dev_match(&d, "sim*"));	/* globs match the whole name */
 
-	CHECK(mn_out_counter_class(MN_C_RB_DROPPED) == MN_CC_DROP);
-	CHECK(mn_out_counter_class(MN_C_UNMATCHED_P2) == MN_CC_UNMATCHED);
-	CHECK(mn_out_counter_class(MN_C_WALKS) == MN_CC_INFO);
+	CHECK(mn_counter_class(MN_C_RB_DROPPED) == MN_CC_DROP);
+	CHECK(mn_counter_class(MN_C_UNMATCHED_P2) == MN_CC_UNMATCHED);
+	CHECK(mn_counter_class(MN_C_WALKS) == MN_CC_INFO);
 
 	setenv("TZ", "UTC", 1);
 	tzset();
@@ -723,10 +725,12 @@ TEST(output_json_misuse)
 	"{\"le\":0.001024,\"count\":3},{\"le\":\"+Inf\",\"count\":3}],\"count\":3,\"sum\":0.003}}"
 #define INV_UNMAP \
 	"\"count\":2,\"callbacks\":6,\"second_passes\":6,\"wall_sum_s\":0.001,\"serial_sum_s\":0.00378," \
-	"\"wall_mean_us\":500,\"serial_mean_us\":1890,\"gain\":3.78,\"saved_s\":0.00278,\"bound_walks\":1,\"failed\":0"
+	"\"wall_mean_us\":500,\"serial_mean_us\":1890,\"gain\":3.78,\"saved_s\":0.00278,\"bound_walks\":1,\"failed\":0," \
+	"\"predicted_sum_s\":0.001,\"predicted_mean_us\":500,\"predicted_gain\":1"
 #define INV_RELEASE \
 	"\"count\":2,\"callbacks\":2,\"second_passes\":0,\"wall_sum_s\":0.001,\"serial_sum_s\":0.001," \
-	"\"wall_mean_us\":500,\"serial_mean_us\":500,\"gain\":1,\"saved_s\":0,\"bound_walks\":0,\"failed\":1"
+	"\"wall_mean_us\":500,\"serial_mean_us\":500,\"gain\":1,\"saved_s\":0,\"bound_walks\":0,\"failed\":1," \
+	"\"predicted_sum_s\":0.0004,\"predicted_mean_us\":200,\"predicted_gain\":2.5"
 #define WALK_RELEASE \
 	"\"wall\":{\"count\":2,\"sum_s\":0.001,\"mean_us\":500,\"histogram\":{\"buckets\":[" \
 	"{\"le\":0.000512,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}}," \
@@ -752,10 +756,10 @@ TEST(output_json_summary)
 	CHECK_HASNT(out, "inf");
 
 	/* Header. */
-	CHECK(!strncmp(out, "{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":1,"
+	CHECK(!strncmp(out, "{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":2,"
 			    "\"unit\":\"us\",\"duration_s\":2,\"source\":null,\"device_filter\":null,"
 			    "\"event_filter\":null,\"devices\":[",
-		       strlen("{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":1,"
+		       strlen("{\"mnprof_version\":\"" MNPROF_VERSION "\",\"abi_version\":2,"
 			      "\"unit\":\"us\",\"duration_s\":2,\"source\":null,\"device_filter\":null,"
 			      "\"event_filter\":null,\"devices\":[")));
 
@@ -772,7 +776,8 @@ TEST(output_json_summary)
 	/* Invalidations: total, per event with walk histograms, per process. */
 	CHECK_HAS(out, "\"invalidations\":{\"total\":{\"count\":4,\"callbacks\":8,\"second_passes\":6,"
 		     "\"wall_sum_s\":0.002,\"serial_sum_s\":0.00478,\"wall_mean_us\":500,\"serial_mean_us\":1195,"
-		     "\"gain\":2.39,\"saved_s\":0.00278,\"bound_walks\":1,\"failed\":1},"
+		     "\"gain\":2.39,\"saved_s\":0.00278,\"bound_walks\":1,\"failed\":1," \
+		     "\"predicted_sum_s\":0.0014,\"predicted_mean_us\":350,\"predicted_gain\":1.4285714285714286},"
 		     "\"by_event\":[{\"event\":\"unmap\"," INV_UNMAP ","
 		     "\"wall\":{\"count\":2,\"sum_s\":0.001,\"mean_us\":500,\"histogram\":{\"buckets\":["
 		     "{\"le\":0.000512,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}},"

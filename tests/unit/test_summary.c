@@ -71,6 +71,19 @@ TEST(summary_default_names)
 	CHECK_STR(d->name, "0xabc#3");
 	mn_device_set_names(d, "amdgpu_hmm_ops", NULL);
 	CHECK_STR(d->name, "amdgpu_hmm_ops#3");
+	{
+		/* id 0: the one device of a driver without a resolver */
+		struct mn_device d0;
+
+		memset(&d0, 0, sizeof(d0));
+		d0.key.ops = 0xabc;
+		mn_device_set_names(&d0, "amdgpu_hmm_ops", NULL);
+		CHECK_STR(d0.name, "amdgpu_hmm_ops");
+		memset(&d0, 0, sizeof(d0));
+		d0.key.ops = 0xabc;
+		mn_device_set_names(&d0, NULL, NULL);
+		CHECK_STR(d0.name, "0xabc");
+	}
 	CHECK_STR(d->driver, "amdgpu_hmm_ops");
 	mn_device_set_names(d, NULL, "gpu0");
 	CHECK_STR(d->name, "gpu0");

@@ -84,6 +84,7 @@ static const char *const mode_names[MNSIM_MODE_NR] = {
 	[MNSIM_MODE_PASS1_WAIT] = "pass1-wait",
 	[MNSIM_MODE_PASS1_SPIN] = "pass1-spin",
 	[MNSIM_MODE_INLINE] = "inline",
+	[MNSIM_MODE_PASS1_LOCK] = "pass1-lock",
 };
 
 /* A per-device option: absent (n == 0), one value for all, or one each. */
@@ -205,6 +206,7 @@ static void usage(void)
 "                         pass1-wait   sleeps in pass 1, still asks for pass 2\n"
 "                         pass1-spin   busy-waits in pass 1, asks for pass 2\n"
 "                         inline       waits in pass 1, no pass 2 (legit fallback)\n"
+"                         pass1-lock   sleeps in pass 1 on a lock its flush holds\n"
 "  --device-path PATH   the mnsim device (default " MNSIM_DEVICE_PATH ")\n"
 "  --no-device          do not use mnsim at all: same workload with no notifier\n"
 "                       subscribed, to measure the bare syscall cost (baseline)\n"
@@ -386,7 +388,7 @@ static void parse_dev_list(struct dev_list *l, const char *arg, bool mode_list,
 			int m = lookup(item, mode_names, MNSIM_MODE_NR);
 
 			if (m < 0)
-				usage_error("%s '%s': unknown mode '%s' (two-pass, single-pass, pass1-wait, pass1-spin, inline)",
+				usage_error("%s '%s': unknown mode '%s' (two-pass, single-pass, pass1-wait, pass1-spin, inline, pass1-lock)",
 					    l->opt, arg, item);
 			l->v[l->n++] = (uint32_t)m;
 		} else {

@@ -9,7 +9,7 @@
  * that completes the flush after the device latency, and waits for it where
  * its mode says: in the second pass (two-pass, the correct pattern), in the
  * only pass (single-pass), or in the first pass (pass1-wait, pass1-spin,
- * inline). The mnsim_flush_submit and mnsim_flush_done trace events are the
+ * inline, and pass1-lock, on a lock the flush in flight holds). The mnsim_flush_submit and mnsim_flush_done trace events are the
  * ground truth the mnprof tests compare against.
  *
  * Each mode has its own ops struct and callbacks, with distinct names, so
@@ -22,7 +22,7 @@
  * single-pass mode exists: adding a device of another mode fails with
  * EOPNOTSUPP.
  *
- * TEST-BED ONLY: pass1-wait and pass1-spin misbehave on purpose.
+ * TEST-BED ONLY: pass1-wait, pass1-spin and pass1-lock misbehave on purpose.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -93,6 +93,10 @@ static enum hrtimer_restart mnsim_flush_complete(struct hrtimer *timer)
 	atomic64_add(latency, &dev->latency_ns_sum);
 	mnsim_stat_max(&dev->latency_ns_max, latency);
 	trace_mnsim_flush_done(dev, flush);
+	if (flush->holds_hw_lock) {
+		flush->holds_hw_lock = false;
+		up(&dev->hw_lock);
+	}
 	/* Last access to the flush: the waiter may reuse it from now on. */
 	complete(&flush->done);
 	return HRTIMER_NORESTART;
@@ -425,6 +429,57 @@ static const struct mmu_interval_notifier_ops mnsim_inline_ops = {
 	.invalidate_start = mnsim_inline_invalidate_start,
 	.invalidate_finish = mnsim_inline_invalidate_finish,
 };
+
+/*
+ * MNSIM_MODE_PASS1_LOCK (misbehaving): submit the flush, which holds the
+ * hardware lock until it completes, then take that lock in the first pass,
+ * as a driver updating its page tables under a lock its flush path holds
+ * would: the first pass sleeps on a contended lock for about the device
+ * latency. Asks for a second pass, which waits for the (completed) flush.
+ */
+static bool
+mnsim_pass1_lock_invalidate_start(struct mmu_interval_notifier *sub,
+				  const struct mmu_notifier_range *range,
+				  unsigned long cur_seq,
+				  struct mmu_interval_notifier_finish **finish)
+{
+	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
+	struct mnsim_device *dev = mirror->dev;
+	struct mnsim_flush *flush;
+
+	if (!mnsim_invalidate_begin(mirror, range, cur_seq, true))
+		return false;
+
+	flush = mnsim_flush_claim(dev);
+	if (!flush) {
+		mnsim_inline_fallback(dev, false);
+		return true;
+	}
+	/* Free here: every earlier flush of the device has completed. */
+	down(&dev->hw_lock);
+	flush->holds_hw_lock = true;
+	mnsim_flush_start(flush);
+	/* Contended: released when the flush completes. */
+	down(&dev->hw_lock);
+	up(&dev->hw_lock);
+	*finish = &flush->finish;
+	return true;
+}
+
+static void
+mnsim_pass1_lock_invalidate_finish(struct mmu_interval_notifier_finish *finish)
+{
+	struct mnsim_flush *flush = container_of(finish, struct mnsim_flush,
+						 finish);
+
+	mnsim_flush_wait(flush);
+	mnsim_flush_release(flush);
+}
+
+static const struct mmu_interval_notifier_ops mnsim_pass1_lock_ops = {
+	.invalidate_start = mnsim_pass1_lock_invalidate_start,
+	.invalidate_finish = mnsim_pass1_lock_invalidate_finish,
+};
 #endif /* MNSIM_HAVE_TWO_PASS */
 
 static const struct mmu_interval_notifier_ops *const
@@ -435,6 +490,7 @@ mnsim_mode_ops[MNSIM_MODE_NR] = {
 	[MNSIM_MODE_PASS1_WAIT] = &mnsim_pass1_wait_ops,
 	[MNSIM_MODE_PASS1_SPIN] = &mnsim_pass1_spin_ops,
 	[MNSIM_MODE_INLINE] = &mnsim_inline_ops,
+	[MNSIM_MODE_PASS1_LOCK] = &mnsim_pass1_lock_ops,
 #endif
 };
 
@@ -462,6 +518,7 @@ mnsim_device_create(const struct mnsim_dev_config *cfg)
 	dev->jitter_us = cfg->jitter_us;
 	dev->mode = cfg->mode;
 	spin_lock_init(&dev->lock);
+	sema_init(&dev->hw_lock, 1);
 	for (i = 0; i < MNSIM_FLUSH_SLOTS; i++)
 		mnsim_flush_init(&dev->flush[i], dev, i);
 	return dev;

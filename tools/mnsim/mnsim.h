@@ -15,6 +15,7 @@
 #include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
+#include <linux/semaphore.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -38,6 +39,8 @@ struct mnsim_device;
  * @submit_ts: ktime_get() at submission, in the submitting task
  * @done_ts: ktime_get() at completion, in the timer callback
  * @slot: index in &mnsim_device.flush, or -1 for an on-stack flush
+ * @holds_hw_lock: the flush holds &mnsim_device.hw_lock until it
+ *	completes (MNSIM_MODE_PASS1_LOCK)
  *
  * A flush in the device pool is owned by whoever set its bit in
  * &mnsim_device.slot_map, from submission until the waiter has seen @done
@@ -55,6 +58,7 @@ struct mnsim_flush {
 	ktime_t submit_ts;
 	ktime_t done_ts;
 	int slot;
+	bool holds_hw_lock;
 };
 
 /**
@@ -66,6 +70,9 @@ struct mnsim_flush {
  * @mode: an enum mnsim_mode
  * @lock: the driver's "user lock": serialises mmu_interval_set_seq() in the
  *	first-pass callbacks against readers of the notifier sequence
+ * @hw_lock: the simulated hardware queue, a sleeping lock held by a
+ *	flush from its submission to its completion (MNSIM_MODE_PASS1_LOCK);
+ *	a semaphore, as the completion (a timer) releases it
  * @flush_seq: last flush sequence number handed out
  * @slot_map: bitmap of the busy entries of @flush, claimed lock-free
  * @flushes: flushes completed
@@ -86,6 +93,7 @@ struct mnsim_device {
 	u32 jitter_us;
 	u32 mode;
 	spinlock_t lock; /* user lock, see mmu_interval_set_seq() */
+	struct semaphore hw_lock;
 	atomic64_t flush_seq;
 	unsigned long slot_map;
 	atomic64_t flushes;

@@ -36,6 +36,10 @@
  *	the flush without sleeping, then asks for a second pass (misbehaving).
  * @MNSIM_MODE_INLINE: invalidate_start waits and returns no finish object
  *	(the legitimate fallback a two-pass driver may take).
+ * @MNSIM_MODE_PASS1_LOCK: two-pass ops whose invalidate_start submits the
+ *	flush, then takes the device's hardware lock, which the flush in
+ *	flight holds until it completes: a contended lock in pass 1, held
+ *	for about the device latency (misbehaving).
  * @MNSIM_MODE_NR: number of modes, not a mode
  */
 enum mnsim_mode {
@@ -44,6 +48,7 @@ enum mnsim_mode {
 	MNSIM_MODE_PASS1_WAIT = 2,
 	MNSIM_MODE_PASS1_SPIN = 3,
 	MNSIM_MODE_INLINE = 4,
+	MNSIM_MODE_PASS1_LOCK = 5,
 	MNSIM_MODE_NR
 };
 

@@ -80,57 +80,10 @@ mean1=$(jqv .mean_us "$out/single.load.json")
 within "two-pass serial estimate vs mnload's single-pass mean" "$serial" "$mean1" 15
 echo "# two-pass: wall $(jqv '.invalidations.total.wall_mean_us' "$out/twopass.json") us, serial $serial us, gain $gain; single-pass mnload mean $mean1 us, gain $g1"
 
-echo "# check"
-$M check --json -- sh -c "$L --quiet $common --mode two-pass >/dev/null" >"$out/check-clean.json" 2>"$out/check-clean.err"
-t_eq "check on a clean two-pass run exits 0" "$?" 0
-t_eq "... verdict ok, no violation" "$(jqv '"\(.verdict) \(.violations)"' "$out/check-clean.json")" "ok 0"
-
-$M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
-	--mode two-pass,two-pass,pass1-wait,two-pass >/dev/null" >"$out/check-wait.json" 2>"$out/check-wait.err"
-t_eq "check with device 2 in pass1-wait exits 1" "$?" 1
-f='.findings[] | select(.kind == "sleep_in_pass1")'
-t_eq "the sleep-in-pass-1 violation names mnsim2 only" \
-	"$(jqv "[$f | .device] | join(\",\")" "$out/check-wait.json")" mnsim2
-t_eq "... 50 of its callbacks slept" "$(jqv "$f | .count" "$out/check-wait.json")" 50
-t_check "... its stack names the mnsim function that slept" \
-	grep -q '"mnsim_pass1_wait_invalidate_start+' "$out/check-wait.json"
-t_check "... the culprit frame is in mnsim" \
-	test "$(jqv "$f | .culprit" "$out/check-wait.json" | grep -c '\[mnsim\]')" = 1
-$M check -- $L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 20 \
-	--mode two-pass,two-pass,pass1-wait,two-pass >"$out/check-wait.txt" 2>&1
-t_check "text check output says VIOLATION, the device and the verdict" \
-	sh -c "grep -q '^VIOLATION  sleep in pass 1: mnsim2 (mnsim_pass1_wait_ops)' $out/check-wait.txt &&
-	       grep -q 'mnsim_pass1_wait_invalidate_start' $out/check-wait.txt &&
-	       grep -q '^verdict: FAIL' $out/check-wait.txt"
-
-$M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
-	--mode two-pass,pass1-spin,two-pass,two-pass >/dev/null" >"$out/check-spin.json" 2>"$out/check-spin.err"
-t_eq "check with device 1 in pass1-spin exits 1" "$?" 1
-t_eq "pass1-spin is a suspected busy wait (violation) on mnsim1 only" \
-	"$(jqv '[.findings[] | select(.kind == "busy_wait" and .severity == "violation") | .device] | join(",")' "$out/check-spin.json")" mnsim1
-t_eq "... on all 50 of its callbacks" \
-	"$(jqv '.findings[] | select(.kind == "busy_wait" and .device == "mnsim1") | .count' "$out/check-spin.json")" 50
-t_eq "... and not a sleep" \
-	"$(jqv '[.findings[] | select(.kind == "sleep_in_pass1")] | length' "$out/check-spin.json")" 0
-
-$M check --json -- sh -c "$L --quiet --gpus 2 --latency-us 500 --op munmap --iterations 20 \
-	--mode inline >/dev/null" >"$out/check-inline.json" 2>"$out/check-inline.err"
-t_eq "check with inline (fallback) devices exits 0" "$?" 0
-t_eq "inline devices: fallback waits and never-asks warnings" \
-	"$(jqv '[.findings[] | .kind] | unique | join(",")' "$out/check-inline.json")" \
-	"fallback_wait,no_second_pass"
+# mnprof check has its own suite: tests/vm/check.test.
 
 echo "# test_hmm: an in-tree single-pass user"
 insmod "$MNVM_MODDIR/kernel/lib/test_hmm.ko" 2>/dev/null
-$M check --json -- build/hmm_touch 20 >"$out/hmm.json" 2>"$out/hmm.err"
-t_eq "check of test_hmm exits 0 (single-pass is no violation)" "$?" 0
-t_eq "test_hmm devices attributed by name" \
-	"$(jqv '[.devices[] | select(.kind == "hmm") | .name] | sort | join(",")' "$out/hmm.json")" \
-	"hmm_dmirror0,hmm_dmirror1"
-t_eq "... classified single-pass" \
-	"$(jqv '[.devices[] | select(.kind == "hmm") | .class] | unique | join(",")' "$out/hmm.json")" single_pass
-t_eq "... reported as single-pass notifiers (info)" \
-	"$(jqv '[.findings[] | select(.kind == "single_pass" and .severity == "info")] | length' "$out/hmm.json")" 2
 $M --json -- build/hmm_touch 20 >"$out/hmm-live.json" 2>"$out/hmm-live.err"
 t_eq "live: hmm_dmirror0 single-pass, driver dmirror_min_ops" \
 	"$(jqv '.devices[] | select(.name == "hmm_dmirror0") | "\(.mode) \(.driver)"' "$out/hmm-live.json")" \
