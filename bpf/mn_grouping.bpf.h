@@ -22,6 +22,114 @@ static __always_inline void cb_forget(__u64 id)
 }
 
 /*
+ * Forget a callback whose events were lost: a completion still due for
+ * it will be stale (MN_C_DONE_STALE), as in the analyzer.
+ */
+static __always_inline void cb_drop(__u64 id)
+{
+	struct mn_cb *cb = bpf_map_lookup_elem(&cbs, &id);
+	__u64 *owner;
+	int i;
+
+	if (cb && cb->nsub > cb->ndone) {
+		for (i = 0; i < 4; i++) {
+			if (i >= cb->nsub)
+				break;
+			owner = bpf_map_lookup_elem(&cookies, &cb->cookies[i]);
+			if (owner && *owner == id)
+				*owner = MN_CB_DROPPED;
+		}
+	}
+	cb_forget(id);
+}
+
+/* Interrupt handling time of this CPU so far (0 when not tracked). */
+static __always_inline __u64 irq_total(void)
+{
+	__u32 zero = 0;
+	struct mn_irq *q = bpf_map_lookup_elem(&irqtime, &zero);
+
+	return q ? q->total : 0;
+}
+
+/* What-if: one single-pass callback of the walk, overall and per driver. */
+static __always_inline void walk_whatif_add(struct mn_walk *w,
+					    const struct mn_cb *cb,
+					    const struct mn_cb_figures *f)
+{
+	struct mn_wdrv *d = NULL;
+	__u32 i;
+
+	if (!f->convertible)
+		return;
+	w->sp_cb_sum += f->cb_time;
+	w->sp_oncpu_sum += f->oncpu;
+	w->sp_max_wait = mn_max64(w->sp_max_wait, f->wait);
+	for (i = 0; i < MN_WHATIF_DRIVERS; i++) {
+		if (i < w->nr_drv && w->drv[i].ops == cb->dev.ops) {
+			d = &w->drv[i];
+			break;
+		}
+	}
+	if (!d) {
+		i = w->nr_drv;
+		if (i >= MN_WHATIF_DRIVERS) {
+			if (!w->drv_full)
+				count(MN_C_WHATIF_FULL);
+			w->drv_full = 1;
+			return;
+		}
+		d = &w->drv[i & (MN_WHATIF_DRIVERS - 1)];
+		__builtin_memset(d, 0, sizeof(*d));
+		d->ops = cb->dev.ops;
+		w->nr_drv = i + 1;
+	}
+	d->ncb++;
+	d->cb_sum += f->cb_time;
+	d->oncpu_sum += f->oncpu;
+	d->max_wait = mn_max64(d->max_wait, f->wait);
+}
+
+/* What-if per driver at the end of a walk of wall time @wall. */
+static __always_inline void walk_whatif_end(const struct mn_walk *w,
+					    __u64 wall)
+{
+	struct mn_whatif_key k = {};
+	struct mn_whatif *wi;
+	const struct mn_wdrv *d;
+	long err;
+	__u32 i;
+
+	k.event = mn_event_idx(w->event);
+	for (i = 0; i < MN_WHATIF_DRIVERS; i++) {
+		if (i >= w->nr_drv)
+			break;
+		d = &w->drv[i];
+		k.ops = d->ops;
+		wi = bpf_map_lookup_elem(&whatif, &k);
+		if (!wi) {
+			struct mn_whatif zero = {};
+
+			err = bpf_map_update_elem(&whatif, &k, &zero, BPF_NOEXIST);
+			if (err && err != -EEXIST) {
+				count(MN_C_WHATIF_FULL);
+				continue;
+			}
+			wi = bpf_map_lookup_elem(&whatif, &k);
+			if (!wi)
+				continue;
+		}
+		__sync_fetch_and_add(&wi->walks, 1);
+		__sync_fetch_and_add(&wi->callbacks, d->ncb);
+		__sync_fetch_and_add(&wi->wall_ns, wall);
+		__sync_fetch_and_add(&wi->cb_ns, d->cb_sum);
+		__sync_fetch_and_add(&wi->predicted_ns,
+				     mn_whatif_wall(wall, d->cb_sum, d->oncpu_sum,
+						    d->max_wait));
+	}
+}
+
+/*
  * The callback is complete (DESIGN.md step 7): histograms and the walk's
  * accumulators. Its completion cookies still waiting for their completion
  * become orphans (callback id 0): their late completion is expected, not
@@ -61,13 +169,14 @@ static __always_inline void cb_complete(struct mn_walk *w, __u64 id,
 	w->cb_sum += f.cb_time;
 	w->contrib_sum += f.contrib;
 	w->bound |= f.bound;
+	walk_whatif_add(w, cb, &f);
 }
 
 /* Drop the callback a walk still has open (lost events). */
 static __always_inline void walk_drop_cb(struct mn_walk *w)
 {
 	if (w->cur_cb) {
-		cb_forget(w->cur_cb);
+		cb_drop(w->cur_cb);
 		w->cur_cb = 0;
 		w->cur_pass = 0;
 	}
@@ -129,7 +238,7 @@ static __always_inline int on_walk_end(__u64 ts, const struct mn_range_v *r,
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct mn_inv_stats *st, init = {};
 	struct mn_inv_key ik = {};
-	__u64 wall, serial;
+	__u64 wall, serial, predicted;
 	struct mn_event *e;
 	struct mn_task *t;
 	struct mn_walk *w;
@@ -168,6 +277,8 @@ static __always_inline int on_walk_end(__u64 ts, const struct mn_range_v *r,
 	ev = mn_event_idx(w->event);
 	wall = mn_sub_sat(ts, w->begin);
 	serial = mn_walk_serial(wall, w->cb_sum, w->contrib_sum);
+	predicted = mn_whatif_wall(wall, w->sp_cb_sum, w->sp_oncpu_sum,
+				   w->sp_max_wait);
 
 	ik.tgid = w->tgid;
 	ik.event = ev;
@@ -189,9 +300,11 @@ static __always_inline int on_walk_end(__u64 ts, const struct mn_range_v *r,
 			__sync_fetch_and_add(&st->bound_walks, 1);
 		if (ret)
 			__sync_fetch_and_add(&st->failed_walks, 1);
+		__sync_fetch_and_add(&st->predicted_ns, predicted);
 	}
 	hist_add(NULL, MN_M_WALL, ev, wall);
 	hist_add(NULL, MN_M_SERIAL, ev, serial);
+	walk_whatif_end(w, wall);
 	return 0;
 }
 
@@ -243,9 +356,14 @@ static __always_inline int on_p1_begin(__u64 ts,
 	/* unique while the task lives; 0 is "none" */
 	id = ((__u64)(__u32)bpf_get_current_pid_tgid() << 32) | ++t->next_cb;
 	cb.t.b1 = ts;
+	cb.t.two_pass = two_pass;
 	cb.dev = key;
 	cb.sub = (__u64)sub;
 	cb.two_pass = two_pass;
+	if (sched_enabled) {
+		cb.irq_cpu = bpf_get_smp_processor_id();
+		cb.irq_snap = irq_total();
+	}
 	if (bpf_map_update_elem(&cbs, &id, &cb, BPF_NOEXIST)) {
 		count(MN_C_PENDING_FULL);
 		return 0;
@@ -280,6 +398,14 @@ static __always_inline int on_p1_end(__u64 ts,
 		return 0;
 	has_finish = ret && fin;
 
+	w = innermost(t);
+	if (w && w->cur_cb && w->cur_pass == 1) {
+		id = w->cur_cb;
+		cb = bpf_map_lookup_elem(&cbs, &id);
+		if (cb && cb->sub != (__u64)sub)
+			cb = NULL;
+	}
+
 	e = ev_new(MN_EV_P1_END, ts);
 	ev_range(e, r);
 	if (e) {
@@ -288,14 +414,13 @@ static __always_inline int on_p1_end(__u64 ts,
 		e->cookie = fin;
 		if (has_finish)
 			e->flags |= MN_F_HAS_FINISH;
-	}
-
-	w = innermost(t);
-	if (w && w->cur_cb && w->cur_pass == 1) {
-		id = w->cur_cb;
-		cb = bpf_map_lookup_elem(&cbs, &id);
-		if (cb && cb->sub != (__u64)sub)
-			cb = NULL;
+		/* interrupt time while on the CPU in this pass 1 */
+		if (sched_enabled && cb &&
+		    cb->irq_cpu == bpf_get_smp_processor_id()) {
+			e->arg = cb->irq_acc + mn_sub_sat(irq_total(),
+							  cb->irq_snap);
+			e->flags |= MN_F_IRQ_TIME;
+		}
 	}
 	if (e) {
 		if (cb) {
@@ -335,7 +460,11 @@ static __always_inline int on_p1_end(__u64 ts,
 	w->cur_cb = 0;
 	w->cur_pass = 0;
 	if (has_finish) {
-		__u64 *old = bpf_map_lookup_elem(&pending, &fin);
+		struct mn_pending_key pk = {
+			.finish = fin,
+			.tid = (__u32)bpf_get_current_pid_tgid(),
+		};
+		__u64 *old = bpf_map_lookup_elem(&pending, &pk);
 
 		/*
 		 * Still pending: its second pass was never seen (mnprof
@@ -343,11 +472,11 @@ static __always_inline int on_p1_end(__u64 ts,
 		 * it would hold its cbs entry for good.
 		 */
 		if (old)
-			cb_forget(*old);
+			cb_drop(*old);
 		cb->finish = fin;
-		if (bpf_map_update_elem(&pending, &fin, &id, BPF_ANY)) {
+		if (bpf_map_update_elem(&pending, &pk, &id, BPF_ANY)) {
 			count(MN_C_PENDING_FULL);
-			cb_forget(id);
+			cb_drop(id);
 		}
 		return 0;
 	}
@@ -394,6 +523,10 @@ static __always_inline int on_p2_begin(__u64 ts, __u64 fin,
 				       struct mmu_interval_notifier *sub)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct mn_pending_key pk = {
+		.finish = fin,
+		.tid = (__u32)bpf_get_current_pid_tgid(),
+	};
 	struct mn_cb *cb = NULL;
 	struct mn_task *t;
 	struct mn_walk *w;
@@ -406,10 +539,10 @@ static __always_inline int on_p2_begin(__u64 ts, __u64 fin,
 	if (task_filtered(t))
 		return 0;
 	w = innermost(t);
-	idp = bpf_map_lookup_elem(&pending, &fin);
+	idp = bpf_map_lookup_elem(&pending, &pk);
 	if (idp) {
 		id = *idp;
-		bpf_map_delete_elem(&pending, &fin);
+		bpf_map_delete_elem(&pending, &pk);
 		cb = bpf_map_lookup_elem(&cbs, &id);
 	}
 
@@ -419,7 +552,7 @@ static __always_inline int on_p2_begin(__u64 ts, __u64 fin,
 		if (!t || !t->skip)
 			count(MN_C_UNMATCHED_P2);
 		if (cb)
-			cb_forget(id);
+			cb_drop(id);
 		return 0;
 	}
 	walk_drop_cb(w);
@@ -535,15 +668,28 @@ static __always_inline int src_done(__u64 cookie, __u32 src)
 	if (idp) {
 		known = true;
 		id = *idp;
-		bpf_map_delete_elem(&cookies, &cookie);
-		/* id 0: an orphan, its callback completed before this */
-		cb = id ? bpf_map_lookup_elem(&cbs, &id) : NULL;
+		/*
+		 * id 0: an orphan, its callback completed before this (as
+		 * expected); MN_CB_DROPPED, or no such callback: a stale
+		 * completion, credited to none.
+		 */
+		cb = id && id != MN_CB_DROPPED ?
+			bpf_map_lookup_elem(&cbs, &id) : NULL;
+		if (cb && ts < cb->t.b1) {
+			/* an earlier use of a reused cookie: keep it */
+			cb = NULL;
+			id = MN_CB_DROPPED;
+		} else {
+			bpf_map_delete_elem(&cookies, &cookie);
+		}
 		if (cb) {
 			if (!cb->t.has_done || ts > cb->t.done) {
 				cb->t.done = ts;
 				cb->t.has_done = 1;
 			}
 			cb->ndone++;
+		} else if (id) {
+			count(MN_C_DONE_STALE);
 		}
 	}
 	/*
@@ -580,7 +726,7 @@ static __always_inline int on_sched_switch(void *ctx, bool preempt,
 	struct mn_walk *w;
 	struct mn_event *e;
 	struct mn_cb *cb;
-	__u64 ts, id;
+	__u64 ts, id, total;
 	long sid;
 
 	/* prev is current: its kernel stack is the one that sleeps */
@@ -592,14 +738,24 @@ static __always_inline int on_sched_switch(void *ctx, bool preempt,
 		cb = bpf_map_lookup_elem(&cbs, &id);
 		t->sleeping = 1;
 		t->sleep_cb = id;
+		t->sleep_ts = ts;
+		/* preempted: switched out while still runnable */
+		t->sleep_voluntary = !(preempt || !prev_state);
+		if (sched_enabled && cb &&
+		    cb->irq_cpu == bpf_get_smp_processor_id()) {
+			total = irq_total();
+			cb->irq_acc += mn_sub_sat(total, cb->irq_snap);
+			cb->irq_snap = total;
+		}
+		if (!sched_enabled)
+			goto next;
 		sid = bpf_get_stackid(ctx, &stacks, 0);
 		if (sid < 0)
 			count(MN_C_STACK_FAILED);
 		e = ev_new(MN_EV_SLEEP, ts);
 		if (e) {
 			e->cookie = sid < 0 ? MN_NO_STACK : (__u64)sid;
-			/* preempted: switched out while still runnable */
-			if (preempt || !prev_state)
+			if (!t->sleep_voluntary)
 				e->flags |= MN_F_PREEMPTED;
 			else
 				e->arg = prev_state;
@@ -613,19 +769,32 @@ static __always_inline int on_sched_switch(void *ctx, bool preempt,
 		ev_send(e);
 	}
 
+next:
 	t = bpf_task_storage_get(&tasks, next, 0, 0);
 	if (t && t->sleeping) {
 		ts = bpf_ktime_get_ns();
 		id = t->sleep_cb;
 		t->sleeping = 0;
 		t->sleep_cb = 0;
+		cb = bpf_map_lookup_elem(&cbs, &id);
+		if (cb) {
+			/* the what-if's wait: voluntary off-CPU time */
+			if (t->sleep_voluntary)
+				cb->t.sleep_ns += mn_sub_sat(ts, t->sleep_ts);
+			/* interrupts of this CPU count from now on */
+			if (sched_enabled) {
+				cb->irq_cpu = bpf_get_smp_processor_id();
+				cb->irq_snap = irq_total();
+			}
+		}
+		if (!sched_enabled)
+			return 0;
 		e = ev_new(MN_EV_WAKE, ts);
 		if (e) {
 			/* current is still prev: name the task switched in */
 			e->tid = BPF_CORE_READ(next, pid);
 			e->tgid = BPF_CORE_READ(next, tgid);
 			BPF_CORE_READ_STR_INTO(&e->comm, next, comm);
-			cb = bpf_map_lookup_elem(&cbs, &id);
 			if (cb) {
 				e->sub = cb->sub;
 				e->dev = cb->dev;
@@ -635,6 +804,29 @@ static __always_inline int on_sched_switch(void *ctx, bool preempt,
 		}
 		ev_send(e);
 	}
+	return 0;
+}
+
+/* --- interrupt time (check, record) ----------------------------------------- */
+
+static __always_inline int on_irq_enter(void)
+{
+	__u32 zero = 0;
+	struct mn_irq *q = bpf_map_lookup_elem(&irqtime, &zero);
+
+	if (q && !q->depth++)
+		q->start = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_irq_exit(void)
+{
+	__u32 zero = 0;
+	struct mn_irq *q = bpf_map_lookup_elem(&irqtime, &zero);
+
+	/* depth 0: we attached while a handler ran */
+	if (q && q->depth && !--q->depth)
+		q->total += mn_sub_sat(bpf_ktime_get_ns(), q->start);
 	return 0;
 }
 

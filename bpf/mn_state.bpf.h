@@ -8,13 +8,15 @@
  *   tasks      per-task: stack of open walks, each with its current
  *              callback (id into cbs) and accumulators; sleep bookkeeping
  *   cbs        callback id -> what is known of the callback so far
- *   pending    finish pointer -> callback id, between pass 1 and pass 2
+ *   pending    (finish pointer, task) -> callback id, pass 1 to pass 2
  *   cookies    completion-source cookie -> callback id, submit to done
  *   other_ids  --per-subscription: subscription -> number, for devices of
  *   other_subs drivers without a resolver, (ops, number) -> subscription,
  *   other_next and the last number given per ops
  *   ops_kind   ops address -> driver kind (filled by user space)
- * Results: hists, invs, devices, counters, stacks, events (ring buffer).
+ *   irqtime    per CPU: interrupt handling time (check, record)
+ * Results: hists, invs, whatif, devices, counters, stacks, events (ring
+ * buffer).
  */
 #ifndef MN_STATE_BPF_H
 #define MN_STATE_BPF_H
@@ -24,7 +26,8 @@
 const volatile __u64 unit_ns = MN_UNIT_US;	/* histogram unit */
 const volatile __u32 targ_tgid = 0;		/* 0: every process */
 const volatile bool events_enabled = false;	/* ship struct mn_event */
-const volatile bool sched_enabled = false;	/* track sleeps in pass 1 */
+const volatile bool sched_enabled = false;	/* sleep events, stacks and
+						 * irq time in pass 1 */
 const volatile bool per_subscription = false;	/* unknown drivers: a device
 						 * per subscription */
 const volatile __u32 mm_tgid = 0;		/* --mm-of: 0 off */
@@ -44,6 +47,10 @@ __u64 targ_mm = 0;
  *	callback completes before their completion arrives
  * @nsub: completion cookies submitted
  * @ndone: completions seen
+ * @irq_snap: interrupt time of @irq_cpu (struct mn_irq::total) when the
+ *	task last got on it in pass 1
+ * @irq_acc: interrupt time of pass 1 before that
+ * @irq_cpu: the CPU the task runs pass 1 on
  * @two_pass: the notifier has ->invalidate_start
  */
 struct mn_cb {
@@ -52,10 +59,28 @@ struct mn_cb {
 	__u64 sub;
 	__u64 finish;
 	__u64 cookies[4];
+	__u64 irq_snap;
+	__u64 irq_acc;
 	__u32 nsub;
 	__u32 ndone;
+	__u32 irq_cpu;
 	__u8 two_pass;
-	__u8 pad[7];
+	__u8 pad[3];
+};
+
+/* A callback id that marks a dropped callback's cookies (DONE_STALE). */
+#define MN_CB_DROPPED		(~0ULL)
+
+/**
+ * struct mn_wdrv - what-if of one driver's single-pass callbacks in a walk
+ * (mnprof_calc.h: mn_whatif_wall() over them)
+ */
+struct mn_wdrv {
+	__u64 ops;
+	__u64 ncb;
+	__u64 cb_sum;
+	__u64 oncpu_sum;
+	__u64 max_wait;
 };
 
 /**
@@ -63,6 +88,10 @@ struct mn_cb {
  * @begin: walk begin timestamp
  * @cur_cb: id of the callback running in it (0: none)
  * @ncb, @n2, @cb_sum, @contrib_sum, @bound: accumulators (DESIGN.md)
+ * @sp_cb_sum, @sp_oncpu_sum, @sp_max_wait: the what-if over every
+ *	single-pass callback of the walk
+ * @drv: the what-if per driver, @nr_drv of them; @drv_full: a walk with
+ *	more single-pass drivers (counted once)
  * @tgid: process of the walking task
  * @event: mmu_notifier_event of the range
  * @cur_pass: 1 or 2 while @cur_cb runs
@@ -75,11 +104,17 @@ struct mn_walk {
 	__u64 n2;
 	__u64 cb_sum;
 	__u64 contrib_sum;
+	__u64 sp_cb_sum;
+	__u64 sp_oncpu_sum;
+	__u64 sp_max_wait;
+	struct mn_wdrv drv[MN_WHATIF_DRIVERS];
 	__u32 tgid;
 	__u32 event;
 	__u8 bound;
 	__u8 cur_pass;
-	__u8 pad[6];
+	__u8 nr_drv;
+	__u8 drv_full;
+	__u8 pad[4];
 	char comm[MN_COMM_LEN];
 };
 
@@ -87,9 +122,10 @@ struct mn_walk {
  * struct mn_task - per-task state
  * @depth: open, traced walks in @walks
  * @skip: open walks nested deeper than MN_WALK_DEPTH (not traced)
- * @sleeping: switched out inside a first pass, MN_EV_SLEEP emitted
+ * @sleeping: switched out inside a first pass (MN_EV_SLEEP emitted when
+ *	events are on); @sleep_voluntary: not runnable (not preempted)
  * @next_cb: last callback number handed out in this task
- * @sleep_cb: the callback it slept in
+ * @sleep_cb: the callback it slept in; @sleep_ts: since when
  * @filtered: open walks of an address space --mm-of leaves out (and all
  *	walks nested in them): none of their events is traced
  */
@@ -99,8 +135,9 @@ struct mn_task {
 	__u32 sleeping;
 	__u32 next_cb;
 	__u64 sleep_cb;
+	__u64 sleep_ts;
 	__u32 filtered;
-	__u32 pad;
+	__u32 sleep_voluntary;
 	struct mn_walk walks[MN_WALK_DEPTH];
 };
 
@@ -131,12 +168,46 @@ struct {
 	__type(value, struct mn_cb);
 } cbs SEC(".maps");
 
+/* A pending second pass: the finish object, in the task that walks. */
+struct mn_pending_key {
+	__u64 finish;
+	__u32 tid;
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MN_MAX_CALLBACKS);
-	__type(key, __u64);
+	__type(key, struct mn_pending_key);
 	__type(value, __u64);
 } pending SEC(".maps");
+
+/**
+ * struct mn_irq - interrupt handling on one CPU (check, record)
+ * @total: ns spent in hardirq and softirq handlers so far
+ * @start: when the outermost handler running now began
+ * @depth: handlers running (a hardirq may interrupt a softirq)
+ */
+struct mn_irq {
+	__u64 total;
+	__u64 start;
+	__u32 depth;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mn_irq);
+} irqtime SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MN_MAX_WHATIF);
+	__type(key, struct mn_whatif_key);
+	__type(value, struct mn_whatif);
+} whatif SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -329,7 +329,28 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	if (!sched_enabled)
-		return 0;
 	return on_sched_switch(ctx, preempt, prev, next, prev_state);
 }
+
+/*
+ * --- interrupt time in pass 1 (check, record) ---------------------------------
+ *
+ * Hard and soft interrupt handlers bracketed per CPU, so that check can
+ * take them out of a first pass's on-CPU time. The x86 system vectors
+ * (local timer: hrtimers, among them mnsim's completions; IPIs; irq work)
+ * do not go through irq_handler_entry: they have their own events. The
+ * loader attaches each pair whose tracepoints the kernel has.
+ */
+#define IRQ_PAIR(name, enter, exit)					\
+	SEC("tp_btf/" #enter)						\
+	int BPF_PROG(name##_enter) { return on_irq_enter(); }		\
+	SEC("tp_btf/" #exit)						\
+	int BPF_PROG(name##_exit) { return on_irq_exit(); }
+
+IRQ_PAIR(hardirq, irq_handler_entry, irq_handler_exit)
+IRQ_PAIR(softirq, softirq_entry, softirq_exit)
+IRQ_PAIR(timer, local_timer_entry, local_timer_exit)
+IRQ_PAIR(callfn, call_function_entry, call_function_exit)
+IRQ_PAIR(callfn1, call_function_single_entry, call_function_single_exit)
+IRQ_PAIR(resched, reschedule_entry, reschedule_exit)
+IRQ_PAIR(irqwork, irq_work_entry, irq_work_exit)

@@ -41,5 +41,6 @@ struct mn_ops_kind {
 #define MN_MAX_OTHER_SUBS	16384
 #define MN_MAX_OPS		256
 #define MN_MAX_STACKS		4096
+#define MN_MAX_WHATIF		1024
 
 #endif /* MNPROF_BPF_H */

@@ -132,15 +132,38 @@ struct opt_prog {
 	uint32_t src;
 };
 
-#define NR_OPT_PROGS 6
+/*
+ * Completion sources (src set), then the interrupt brackets of check and
+ * record (src 0); in pairs, each attached when the kernel has both of its
+ * tracepoints.
+ */
+#define NR_SRC_PROGS 6
+#define NR_OPT_PROGS 20
 static void opt_progs(struct mnprof_bpf *sk, struct opt_prog o[NR_OPT_PROGS])
 {
-	o[0] = (struct opt_prog){ sk->progs.mnsim_submit, &sk->links.mnsim_submit, "mnsim_flush_submit", "mnsim", MN_SRC_MNSIM };
-	o[1] = (struct opt_prog){ sk->progs.mnsim_done, &sk->links.mnsim_done, "mnsim_flush_done", "mnsim", MN_SRC_MNSIM };
-	o[2] = (struct opt_prog){ sk->progs.xe_send, &sk->links.xe_send, "xe_tlb_inval_fence_send", "xe", MN_SRC_XE };
-	o[3] = (struct opt_prog){ sk->progs.xe_signal, &sk->links.xe_signal, "xe_tlb_inval_fence_signal", "xe", MN_SRC_XE };
-	o[4] = (struct opt_prog){ sk->progs.xe_gt_send, &sk->links.xe_gt_send, "xe_gt_tlb_invalidation_fence_send", "xe", MN_SRC_XE };
-	o[5] = (struct opt_prog){ sk->progs.xe_gt_signal, &sk->links.xe_gt_signal, "xe_gt_tlb_invalidation_fence_signal", "xe", MN_SRC_XE };
+#define P(prog, tp, mod, src) \
+	((struct opt_prog){ sk->progs.prog, &sk->links.prog, tp, mod, src })
+	o[0] = P(mnsim_submit, "mnsim_flush_submit", "mnsim", MN_SRC_MNSIM);
+	o[1] = P(mnsim_done, "mnsim_flush_done", "mnsim", MN_SRC_MNSIM);
+	o[2] = P(xe_send, "xe_tlb_inval_fence_send", "xe", MN_SRC_XE);
+	o[3] = P(xe_signal, "xe_tlb_inval_fence_signal", "xe", MN_SRC_XE);
+	o[4] = P(xe_gt_send, "xe_gt_tlb_invalidation_fence_send", "xe", MN_SRC_XE);
+	o[5] = P(xe_gt_signal, "xe_gt_tlb_invalidation_fence_signal", "xe", MN_SRC_XE);
+	o[6] = P(hardirq_enter, "irq_handler_entry", NULL, 0);
+	o[7] = P(hardirq_exit, "irq_handler_exit", NULL, 0);
+	o[8] = P(softirq_enter, "softirq_entry", NULL, 0);
+	o[9] = P(softirq_exit, "softirq_exit", NULL, 0);
+	o[10] = P(timer_enter, "local_timer_entry", NULL, 0);
+	o[11] = P(timer_exit, "local_timer_exit", NULL, 0);
+	o[12] = P(callfn_enter, "call_function_entry", NULL, 0);
+	o[13] = P(callfn_exit, "call_function_exit", NULL, 0);
+	o[14] = P(callfn1_enter, "call_function_single_entry", NULL, 0);
+	o[15] = P(callfn1_exit, "call_function_single_exit", NULL, 0);
+	o[16] = P(resched_enter, "reschedule_entry", NULL, 0);
+	o[17] = P(resched_exit, "reschedule_exit", NULL, 0);
+	o[18] = P(irqwork_enter, "irq_work_entry", NULL, 0);
+	o[19] = P(irqwork_exit, "irq_work_exit", NULL, 0);
+#undef P
 }
 
 /* Before load: which programs besides the source's. */
@@ -173,21 +196,29 @@ static void configure(struct mn_loader *l)
 	bpf_object__for_each_program(p, sk->obj)
 		bpf_program__set_autoload(p, false);
 
-	/* a completion source needs both of its events; pairs are adjacent */
+	/* a pair needs both of its events; pairs are adjacent */
 	opt_progs(sk, opt);
 	for (i = 0; i < NR_OPT_PROGS; i += 2) {
-		bool on = mn_kbtf_has_tracepoint(l->kbtf, opt[i].tp, opt[i].module) &&
+		bool want = i < NR_SRC_PROGS || (o->events && o->sched);
+		bool on = want &&
+			  mn_kbtf_has_tracepoint(l->kbtf, opt[i].tp, opt[i].module) &&
 			  mn_kbtf_has_tracepoint(l->kbtf, opt[i + 1].tp, opt[i + 1].module);
 
 		bpf_program__set_autoload(opt[i].prog, on);
 		bpf_program__set_autoload(opt[i + 1].prog, on);
-		if (on)
+		if (on && opt[i].src)
 			l->sources |= 1u << opt[i].src;
-		mn_loader_vlog(l, "completion source %s/%s: %s", opt[i].tp,
-			       opt[i + 1].tp, on ? "attached" : "absent");
+		if (want)
+			mn_loader_vlog(l, "%s %s/%s: %s",
+				       i < NR_SRC_PROGS ? "completion source" : "interrupt time",
+				       opt[i].tp, opt[i + 1].tp,
+				       on ? "attached" : "absent");
 	}
+	/*
+	 * Always: the voluntary sleeps in pass 1 are the what-if's waits;
+	 * with events and sched, also the sleep events and their stacks.
+	 */
 	bpf_program__set_autoload(sk->progs.sched_switch,
-				  o->events && o->sched &&
 				  mn_kbtf_has_tracepoint(l->kbtf, "sched_switch", NULL));
 	bpf_program__set_autoload(sk->progs.find_mm, o->mm_tgid != 0);
 }

@@ -46,6 +46,8 @@ int mn_loader_read_summary(struct mn_loader *l, struct mn_summary *s)
 	struct mnprof_bpf *sk = l->skel;
 	struct mn_hist_key hk, *hprev = NULL;
 	struct mn_inv_key ik, *iprev = NULL;
+	struct mn_whatif_key wk, *wprev = NULL;
+	struct mn_whatif wi;
 	struct mn_dev_key dk, *dprev = NULL;
 	struct mn_dev_info info;
 	struct mn_hist hist;
@@ -106,6 +108,19 @@ int mn_loader_read_summary(struct mn_loader *l, struct mn_summary *s)
 		*st = inv;
 	}
 
+	fd = bpf_map__fd(sk->maps.whatif);
+	while (!bpf_map_get_next_key(fd, wprev, &wk)) {
+		struct mn_whatif *w;
+
+		wprev = &wk;
+		if (bpf_map_lookup_elem(fd, &wk, &wi))
+			continue;
+		w = mn_summary_whatif(s, &wk);
+		if (!w)
+			return -ENOMEM;
+		*w = wi;
+	}
+
 	percpu = calloc(l->ncpus, sizeof(*percpu));
 	if (!percpu)
 		return -ENOMEM;
@@ -152,6 +167,8 @@ int mn_loader_clear(struct mn_loader *l)
 	ret = clear_map(l->skel->maps.hists);
 	if (!ret)
 		ret = clear_map(l->skel->maps.invs);
+	if (!ret)
+		ret = clear_map(l->skel->maps.whatif);
 	return ret;
 }
 
