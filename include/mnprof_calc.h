@@ -39,11 +39,13 @@
  *
  * For one single-pass callback (->invalidate, no MN_F_TWO_PASS), split its
  * time cb_time = pass1 into
- *   wait  = the device time from a completion source, the exact device
- *           latency above, when the source reported the completion
- *           within the callback; else the voluntary off-CPU time inside the
- *           callback (sleep_ns: the scheduler saw it sleep); capped at
- *           cb_time
+ *   wait  = the longer of the device time from a completion source (the
+ *           exact device latency above, when the source reported the
+ *           completion within the callback) and the voluntary off-CPU time
+ *           inside the callback (sleep_ns: the scheduler saw it sleep,
+ *           which includes the wake-up after the completion: one such
+ *           delay stays in the two-pass walk, in its longest wait);
+ *           capped at cb_time
  *   oncpu = cb_time - wait: what the callback would still cost in its
  *           first pass once converted (preempted time stays in it)
  * Two-pass callbacks are not split: they are already converted (wait 0,
@@ -219,7 +221,8 @@ MN_INLINE void mn_cb_compute(const struct mn_cb_times *t,
 	f->convertible = t->two_pass ? 0 : 1;
 	f->wait = 0;
 	if (f->convertible)
-		f->wait = f->devlat_exact ? f->devlat : t->sleep_ns;
+		f->wait = mn_max64(f->devlat_exact ? f->devlat : 0,
+				   t->sleep_ns);
 	if (f->wait > f->cb_time)
 		f->wait = f->cb_time;
 	f->oncpu = f->cb_time - f->wait;

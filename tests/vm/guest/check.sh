@@ -6,7 +6,8 @@ set -u
 . tests/lib.sh
 M=build/mnprof
 MA=build/mnprof-asan
-L=tools/mnload/mnload
+# The workload on vCPU 0, the hog on vCPU 1.
+L="taskset -c 0 tools/mnload/mnload"
 out=/tmp/check
 mkdir -p "$out"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -37,8 +38,8 @@ trap 'kill $hog 2>/dev/null' EXIT
 check_runs() {
 	local name=$1 modes=$2 iters=$3 want=$4 q=$5 names=$6 i rc got bad=0
 	for i in $(seq "$RUNS"); do
-		$M check --json -- $L --quiet --gpus 4 --latency-us 1000 --op munmap \
-			--iterations "$iters" --mode "$modes" \
+		$M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 1000 \
+			--op munmap --iterations $iters --mode $modes >/dev/null" \
 			>"$out/$name.$i.json" 2>"$out/$name.$i.err"
 		rc=$?
 		got=$(jq -r "$q" "$out/$name.$i.json" 2>/dev/null)
@@ -65,18 +66,22 @@ echo "# one device sleeps in pass 1"
 check_runs wait two-pass,two-pass,pass1-wait,two-pass 50 1 \
 	'[.findings[] | select(.severity == "violation") | "\(.device):\(.kind):\(.wait_class)"] | join(",")' \
 	"mnsim2:sleep_in_pass1:device"
+echo "# pass1-wait: told by $(jqv '.findings[0].wait_frame' "$out/wait.1.json"), culprit $(jqv '.findings[0].culprit' "$out/wait.1.json")"
 t_check "... the frame that tells is a completion wait" \
-	sh -c "jq -r '.findings[0].wait_frame' $out/wait.1.json | grep -q '^wait_for_completion'"
+	sh -c "jq -r '.findings[0].wait_frame' $out/wait.1.json | grep -qE '^(wait_for_completion|__wait_for_common|wait_for_common|do_wait_for_common)'"
 t_check "... the culprit is in mnsim" \
 	sh -c "jq -r '.findings[0].culprit' $out/wait.1.json | grep -q 'mnsim_flush_wait.*\[mnsim\]'"
 
 echo "# one device takes a contended lock in pass 1"
-$MA check --json -- $L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
-	--mode two-pass,pass1-lock,two-pass,two-pass >"$out/lock.json" 2>"$out/lock.err"
+$MA check --json -- sh -c "$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
+	--mode two-pass,pass1-lock,two-pass,two-pass >/dev/null" >"$out/lock.json" 2>"$out/lock.err"
 t_eq "pass1-lock: exit 1 (a lock wait on every invalidation is a pattern)" "$?" 1
+# Violations only: a stall of the loaded host can make one clean callback
+# look polled, a warning.
 t_eq "... a lock wait on mnsim1, no device wait, no busy wait" \
-	"$(jqv '[.findings[] | select(.severity != "info") | "\(.device):\(.kind):\(.wait_class)"] | join(",")' "$out/lock.json")" \
+	"$(jqv '[.findings[] | select(.severity == "violation") | "\(.device):\(.kind):\(.wait_class)"] | join(",")' "$out/lock.json")" \
 	"mnsim1:lock_wait:lock"
+echo "# pass1-lock findings: $(jq -c '[.findings[] | {device, kind, severity, count, polled, busy}]' "$out/lock.json")"
 t_eq "... on all 50 callbacks" \
 	"$(jqv '.findings[] | select(.kind == "lock_wait") | .count' "$out/lock.json")" 50
 t_check "... told by down() and blamed on mnsim_pass1_lock_invalidate_start" \
@@ -89,12 +94,16 @@ t_check "text: lock wait, its class and frame" \
 	       grep -q 'a lock wait: down+' $out/lock.txt && grep -q '^verdict: FAIL' $out/lock.txt"
 
 echo "# inline fallback: warnings only"
-$MA check --json -- $L --quiet --gpus 2 --latency-us 500 --op munmap --iterations 20 \
-	--mode inline >"$out/inline.json" 2>"$out/inline.err"
+$MA check --json -- sh -c "$L --quiet --gpus 2 --latency-us 500 --op munmap --iterations 20 \
+	--mode inline >/dev/null" >"$out/inline.json" 2>"$out/inline.err"
 t_eq "inline devices: exit 0" "$?" 0
 t_eq "... fallback waits and never-asks warnings" \
 	"$(jqv '[.findings[] | .kind] | unique | join(",")' "$out/inline.json")" \
 	"fallback_wait,no_second_pass"
+
+# The what-if is compared with a measurement: no hog from here on.
+kill $hog 2>/dev/null
+wait $hog 2>/dev/null
 
 echo "# the two-pass what-if against ground truth"
 common="--gpus 4 --latency-us 1000 --op munmap --iterations 200"
@@ -111,15 +120,15 @@ truth=$(jqv .mean_us "$out/twopass.load.json")
 t_eq "what-if: 200 invalidations of the single-pass driver" \
 	"$(jqv "$w | .invalidations" "$out/single.report.json")" 200
 within "predicted two-pass wall vs mnload's two-pass mean" "$pred" "$truth" 15
-t_eq "... every single-pass driver at once predicts the same here" \
-	"$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .predicted_mean_us' "$out/single.report.json")" "$pred"
+within "... every single-pass driver at once predicts the same here" \
+	"$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .predicted_mean_us' "$out/single.report.json")" "$pred" 0.001
 echo "# single-pass: wall $(jqv "$w | .wall_mean_us" "$out/single.report.json") us (mnload $(jqv .mean_us "$out/single.load.json")), predicted two-pass $pred us, gain $(jqv "$w | .predicted_gain" "$out/single.report.json"); mnload two-pass $truth us"
 $MA report --check --json "$out/single.mnprof" >"$out/single.check.json" 2>/dev/null
 t_eq "report --check of single-pass only: inconclusive, exit 3" \
 	"$?:$(jqv '"\(.verdict):\(.inconclusive | join(","))"' "$out/single.check.json")" \
 	"3:inconclusive:no_two_pass_callback"
-t_eq "... a candidate for conversion with the same prediction" \
-	"$(jqv '.findings[] | select(.device == "mnsim0") | .whatif[] | select(.event == "unmap") | .predicted_mean_us' "$out/single.check.json")" "$pred"
+within "... a candidate for conversion with the same prediction" \
+	"$(jqv '.findings[] | select(.device == "mnsim0") | .whatif[] | select(.event == "unmap") | .predicted_mean_us' "$out/single.check.json")" "$pred" 0.001
 
 echo "# test_hmm: an in-tree single-pass user"
 insmod "$MNVM_MODDIR/kernel/lib/test_hmm.ko" 2>/dev/null
@@ -137,8 +146,8 @@ t_check "text: inconclusive verdict says why" \
 rmmod test_hmm
 
 echo "# a tiny ring buffer"
-$M check --json -b 1 -- $L --quiet --threads 4 --gpus 8 --latency-us 200 --op madvise \
-	--iterations 3000 --mode two-pass >"$out/tiny.json" 2>"$out/tiny.err"
+$M check --json -b 1 -- sh -c "$L --quiet --threads 4 --gpus 8 --latency-us 200 --op madvise \
+	--iterations 3000 --mode two-pass >/dev/null" >"$out/tiny.json" 2>"$out/tiny.err"
 rc=$?
 drops=$(jqv .drops "$out/tiny.json")
 echo "# 1 MiB ring buffer: $drops events dropped, exit $rc"
