@@ -92,8 +92,7 @@ int mn_cmd_check(const struct mn_cli *cli)
 		ret = MN_EXIT_FAILURE;
 		goto out;
 	}
-	if (!cli->json)
-		mn_run_announce(&run, "Checking");
+	mn_run_announce(&run, "Checking");
 	ret = mn_run_consume(&run, on_event, NULL, &c);
 	mn_analyzer_finish(c.an);
 	/* The maps name the devices and hold the kernel-side counters. */

@@ -42,8 +42,7 @@ int mn_cmd_live(const struct mn_cli *cli)
 	if (mn_run_start(&run, cli, false))
 		return MN_EXIT_FAILURE;
 	mn_summary_init(&s, cli->unit_ns);
-	if (!cli->json)
-		mn_run_announce(&run, "Tracing");
+	mn_run_announce(&run, "Tracing");
 	next_print = cli->interval_ns ? mn_run_now_ns() + cli->interval_ns : 0;
 	while (!mn_run_should_stop(&run)) {
 		if (mn_loader_poll(run.loader, 100, NULL, NULL) < 0) {

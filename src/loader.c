@@ -54,7 +54,8 @@ void mn_loader_vlog(const struct mn_loader *l, const char *fmt, ...)
 	if (!l->opts.verbose)
 		return;
 	va_start(ap, fmt);
-	fprintf(stderr, "mnprof: ");
+	fprintf(stderr, "mnprof: [%.3f] ",
+		(double)(mn_loader_now_ns() - l->open_ns) / 1e9);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -337,9 +338,11 @@ int mn_loader_open(struct mn_loader **out, const struct mn_loader_opts *o,
 	if (!l)
 		return mn_loader_fail(err, errlen, -ENOMEM, "out of memory");
 	l->opts = *o;
+	l->open_ns = mn_loader_now_ns();
 	l->unit_ns = o->unit_ns ? o->unit_ns : MN_UNIT_US;
 
 	ret = mn_kbtf_open(&l->kbtf);
+	mn_loader_vlog(l, "kernel BTF read");
 	if (ret == -ENOENT) {
 		mn_loader_close(l);
 		return mn_loader_fail(err, errlen, ret,
@@ -385,6 +388,7 @@ int mn_loader_open(struct mn_loader **out, const struct mn_loader_opts *o,
 		return ret;
 	}
 
+	mn_loader_vlog(l, "loading the BPF programs");
 	ret = mnprof_bpf__load(l->skel);
 	if (ret) {
 		ret = ret < 0 ? ret : -errno;
@@ -399,6 +403,7 @@ int mn_loader_open(struct mn_loader **out, const struct mn_loader_opts *o,
 	}
 
 	/* after the load: kallsyms then names our programs in stacks too */
+	mn_loader_vlog(l, "loaded; reading kallsyms");
 	ret = mn_symbols_load(l);
 	if (ret) {
 		mn_loader_close(l);
@@ -427,6 +432,7 @@ int mn_loader_open(struct mn_loader **out, const struct mn_loader_opts *o,
 		}
 	}
 
+	mn_loader_vlog(l, "attaching");
 	ret = attach_all(l, err, errlen);
 	if (ret) {
 		mn_loader_close(l);

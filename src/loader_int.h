@@ -43,6 +43,7 @@ struct mn_loader {
 	uint64_t mods_sig;
 	uint64_t next_tick_ns;
 	uint64_t unit_ns;
+	uint64_t open_ns;
 	uint64_t start_ns;
 	uint32_t sources;
 	int ncpus;

@@ -11,9 +11,11 @@
  *   mmu_interval_notifier_ops member in vmlinux and module BTF
  *   (targets.c), each with a fentry and a fexit program cloned from a
  *   template (mass_attach.c). A template is verified for one function of
- *   its prototype, so it is loaded by a second instance of the BPF object
- *   that shares every map with the first, once per role, when the first
- *   function of that role shows up (at start, or in a module loaded later).
+ *   its prototype: the callbacks present at start are found before the
+ *   BPF object is loaded, and each role's template is loaded with it for
+ *   its first callback; a role that first shows up in a module loaded
+ *   later gets its template from a second instance of the BPF object that
+ *   shares every map with the first.
  *
  * Modules loaded after the start are scanned when the loader notices them
  * (mn_loader_poll(): once a second) and their callbacks attached. A traced
@@ -43,7 +45,8 @@ static const char *const bracket[] = {
 };
 
 struct fe_role {
-	struct mnprof_bpf *inst;	/* the template instance, once loaded */
+	struct mnprof_bpf *tmpl;	/* where the loaded template is */
+	struct mnprof_bpf *inst;	/* a second instance of ours, if any */
 	bool failed;			/* loading it failed: role not traced */
 };
 
@@ -51,6 +54,8 @@ struct fe_state {
 	struct mn_protos protos;
 	struct fe_role roles[MN_ROLE_NR];
 	struct mn_mass mass;
+	struct mn_target *found;	/* callbacks found before the load */
+	size_t nr_found;
 	char **known;			/* modules scanned */
 	size_t nr_known;
 	unsigned int callbacks;		/* functions attached */
@@ -104,25 +109,6 @@ static void set_autoload_all(struct bpf_object *obj, bool on)
 		bpf_program__set_autoload(p, on);
 }
 
-static int fe_prepare(struct mn_loader *l, char *err, size_t errlen)
-{
-	struct mnprof_bpf *sk = l->skel;
-	struct fe_state *st;
-
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	l->src_priv = st;
-	if (mn_protos_init(&st->protos, mn_kbtf_vmlinux(l->kbtf)))
-		return mn_loader_fail(err, errlen, -ENOENT,
-				      "no MMU interval notifiers in this kernel");
-	bpf_program__set_autoload(sk->progs.fe_walk_begin, true);
-	bpf_program__set_autoload(sk->progs.fe_walk_end, true);
-	bpf_program__set_autoload(sk->progs.fe_release_begin, true);
-	bpf_program__set_autoload(sk->progs.fe_release_end, true);
-	return 0;
-}
-
 /*
  * Load the template instance of @role, verified for function @t: a second
  * instance of the BPF object whose maps are the loader's.
@@ -136,8 +122,8 @@ static int role_load(struct mn_loader *l, struct fe_state *st,
 	struct mnprof_bpf *inst;
 	int ret;
 
-	if (r->inst || r->failed)
-		return r->inst ? 0 : -EINVAL;
+	if (r->tmpl || r->failed)
+		return r->tmpl ? 0 : -EINVAL;
 	inst = mnprof_bpf__open();
 	if (!inst)
 		return -errno;
@@ -164,6 +150,7 @@ static int role_load(struct mn_loader *l, struct fe_state *st,
 	if (ret)
 		goto fail;
 	r->inst = inst;
+	r->tmpl = inst;
 	mn_loader_vlog(l, "fentry: %s template loaded (verified for %s%s%s)",
 		       mn_role_name(role), t->func, t->module[0] ? " in " : "",
 		       t->module);
@@ -190,7 +177,7 @@ static void attach_target(struct mn_loader *l, struct fe_state *st,
 		return;
 	}
 	fd = mn_kbtf_module_fd(l->kbtf, t->module[0] ? t->module : NULL);
-	role_progs(st->roles[t->role].inst, t->role, &b, &e);
+	role_progs(st->roles[t->role].tmpl, t->role, &b, &e);
 	if (fd < 0) {
 		ret = fd;
 		snprintf(why, sizeof(why), "no BTF object: %s", strerror(-fd));
@@ -215,22 +202,25 @@ static void attach_target(struct mn_loader *l, struct fe_state *st,
 		       t->module);
 }
 
-/* Find and attach the callbacks of vmlinux (@mod NULL) or of a module. */
+/* Append the callbacks of vmlinux (@mod NULL) or of a module to *v. */
+static void find(struct mn_loader *l, struct fe_state *st, const char *mod,
+		 struct mn_target **v, size_t *n)
+{
+	struct btf *btf;
+
+	btf = mod ? mn_kbtf_module(l->kbtf, mod) : mn_kbtf_vmlinux(l->kbtf);
+	if (btf && mn_targets_find(&st->protos, btf, mod, v, n) < 0)
+		fprintf(stderr, "mnprof: warning: out of memory scanning %s\n",
+			mod ? mod : "vmlinux");
+}
+
+/* Find and attach the callbacks of a module. */
 static void scan(struct mn_loader *l, struct fe_state *st, const char *mod)
 {
 	struct mn_target *v = NULL;
-	struct btf *btf;
 	size_t n = 0, i;
 
-	btf = mod ? mn_kbtf_module(l->kbtf, mod) : mn_kbtf_vmlinux(l->kbtf);
-	if (!btf)
-		return;
-	if (mn_targets_find(&st->protos, btf, mod, &v, &n) < 0) {
-		fprintf(stderr, "mnprof: warning: out of memory scanning %s\n",
-			mod ? mod : "vmlinux");
-		free(v);
-		return;
-	}
+	find(l, st, mod, &v, &n);
 	for (i = 0; i < n; i++)
 		attach_target(l, st, &v[i]);
 	free(v);
@@ -247,10 +237,12 @@ static bool known(const struct fe_state *st, const char *mod)
 }
 
 /*
- * Scan the modules not scanned yet; forget those that went away, so that
- * a module loaded again is scanned again.
+ * Scan the modules not scanned yet: attach their callbacks, or with @v
+ * only collect them there; forget those that went away, so that a module
+ * loaded again is scanned again.
  */
-static void scan_modules(struct mn_loader *l, struct fe_state *st)
+static void scan_modules(struct mn_loader *l, struct fe_state *st,
+			 struct mn_target **v, size_t *n)
 {
 	char **now = mn_kbtf_list_modules(), **p;
 	size_t i, j;
@@ -282,9 +274,54 @@ static void scan_modules(struct mn_loader *l, struct fe_state *st)
 			break;
 		st->nr_known++;
 		mn_kbtf_forget(l->kbtf, *p);
-		scan(l, st, *p);
+		if (v)
+			find(l, st, *p, v, n);
+		else
+			scan(l, st, *p);
 	}
 	mn_kbtf_free_list(now);
+}
+
+static int fe_prepare(struct mn_loader *l, char *err, size_t errlen)
+{
+	struct mnprof_bpf *sk = l->skel;
+	struct fe_state *st;
+	size_t i;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	l->src_priv = st;
+	if (mn_protos_init(&st->protos, mn_kbtf_vmlinux(l->kbtf)))
+		return mn_loader_fail(err, errlen, -ENOENT,
+				      "no MMU interval notifiers in this kernel");
+	bpf_program__set_autoload(sk->progs.fe_walk_begin, true);
+	bpf_program__set_autoload(sk->progs.fe_walk_end, true);
+	bpf_program__set_autoload(sk->progs.fe_release_begin, true);
+	bpf_program__set_autoload(sk->progs.fe_release_end, true);
+
+	/*
+	 * The callbacks there are now: each role's template loads with the
+	 * object, verified for the first callback of that role.
+	 */
+	find(l, st, NULL, &st->found, &st->nr_found);
+	scan_modules(l, st, &st->found, &st->nr_found);
+	for (i = 0; i < st->nr_found; i++) {
+		const struct mn_target *t = &st->found[i];
+		struct fe_role *r = &st->roles[t->role];
+		struct bpf_program *b, *e;
+
+		if (r->tmpl)
+			continue;
+		role_progs(sk, t->role, &b, &e);
+		if (bpf_program__set_attach_target(b, 0, t->func) ||
+		    bpf_program__set_attach_target(e, 0, t->func))
+			continue;	/* attach_target() says why */
+		bpf_program__set_autoload(b, true);
+		bpf_program__set_autoload(e, true);
+		r->tmpl = sk;
+	}
+	return 0;
 }
 
 static int fe_attach(struct mn_loader *l, char *err, size_t errlen)
@@ -302,8 +339,11 @@ static int fe_attach(struct mn_loader *l, char *err, size_t errlen)
 	};
 	size_t i;
 
-	scan(l, st, NULL);
-	scan_modules(l, st);
+	for (i = 0; i < st->nr_found; i++)
+		attach_target(l, st, &st->found[i]);
+	free(st->found);
+	st->found = NULL;
+	st->nr_found = 0;
 	mn_loader_vlog(l, "fentry: %u callbacks traced, %u could not be; two-pass API: %s",
 		       st->callbacks, st->failed,
 		       mn_protos_two_pass(&st->protos) ? "yes" : "no (before Linux 7.1)");
@@ -326,7 +366,7 @@ static int fe_attach(struct mn_loader *l, char *err, size_t errlen)
 
 static void fe_modules_changed(struct mn_loader *l)
 {
-	scan_modules(l, l->src_priv);
+	scan_modules(l, l->src_priv, NULL, NULL);
 }
 
 static void fe_close(struct mn_loader *l)
@@ -342,6 +382,7 @@ static void fe_close(struct mn_loader *l)
 	for (i = 0; i < st->nr_known; i++)
 		free(st->known[i]);
 	free(st->known);
+	free(st->found);
 	free(st);
 	l->src_priv = NULL;
 }

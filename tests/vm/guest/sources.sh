@@ -53,25 +53,32 @@ t_eq "both count 200 unmap invalidations" \
 t_eq "nothing dropped or unmatched (tracepoint, fentry)" \
 	"$(jqv '.drops + .unmatched' "$T") $(jqv '.drops + .unmatched' "$F")" "0 0"
 
-# within5 WHAT A B: |A - B| <= 5% of A
-within5() {
-	if awk -v a="$2" -v b="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= 0.05 * a) }'; then
+# within WHAT A B PCT: |A - B| <= PCT% of A.
+within() {
+	if awk -v a="$2" -v b="$3" -v p="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 && d <= p / 100 * a) }'; then
 		t_ok "$1 ($2 vs $3)"
 	else
-		t_fail "$1: tracepoint $2, fentry $3, more than 5% apart"
+		t_fail "$1: tracepoint $2, fentry $3, more than $4% apart"
 	fi
 }
+# Device latency comes from the completion source: the same in both.
 for d in mnsim0 mnsim1 mnsim2 mnsim3; do
-	for m in pass2 device_latency; do
-		q=".devices[] | select(.name == \"$d\") | .$m.mean_us"
-		[ "$(jqv "$q" "$T")" = null ] && continue
-		within5 "$d: $m mean agrees" "$(jqv "$q" "$T")" "$(jqv "$q" "$F")"
-	done
+	q=".devices[] | select(.name == \"$d\") | .device_latency.mean_us"
+	within "$d: device latency mean agrees" "$(jqv "$q" "$T")" "$(jqv "$q" "$F")" 5
 done
+# Each instance's programs run inside the intervals the other measures
+# (the tracepoint's pass 1 holds fentry's entry and exit programs, the
+# fentry walk holds all of the tracepoint instance's): the long figures
+# agree closely, the short ones differ by the other's probe cost, shown.
 q='.invalidations.by_event[] | select(.event == "unmap")'
-within5 "unmap: wall mean agrees" "$(jqv "$q | .wall_mean_us" "$T")" "$(jqv "$q | .wall_mean_us" "$F")"
-within5 "unmap: serial estimate agrees" "$(jqv "$q | .serial_mean_us" "$T")" "$(jqv "$q | .serial_mean_us" "$F")"
-echo "# pass-1 means (us), tracepoint vs fentry:" \
-	"$(jq -r '[.devices[] | select(.kind == "mnsim") | "\(.name)=\(.pass1.mean_us)"] | join(" ")' "$T")" "|" \
-	"$(jq -r '[.devices[] | select(.kind == "mnsim") | "\(.name)=\(.pass1.mean_us)"] | join(" ")' "$F")"
+for k in wall_mean_us serial_mean_us gain; do
+	within "unmap: $k agrees" "$(jqv "$q | .$k" "$T")" "$(jqv "$q | .$k" "$F")" 10
+done
+echo "# pass means (us) tracepoint / fentry:" $(for d in mnsim0 mnsim1 mnsim2 mnsim3; do
+	printf '%s p1 %s/%s p2 %s/%s; ' "$d" \
+		"$(jqv ".devices[] | select(.name == \"$d\") | .pass1.mean_us | floor" "$T")" \
+		"$(jqv ".devices[] | select(.name == \"$d\") | .pass1.mean_us | floor" "$F")" \
+		"$(jqv ".devices[] | select(.name == \"$d\") | .pass2.mean_us // 0 | floor" "$T")" \
+		"$(jqv ".devices[] | select(.name == \"$d\") | .pass2.mean_us // 0 | floor" "$F")"
+done)
 t_done
