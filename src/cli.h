@@ -87,8 +87,6 @@ int mn_cmd_report(const struct mn_cli *cli);
 struct mn_analyzer_stats;
 struct mn_check;
 struct mn_check_sources;
-/* On stderr, what the analyzer could not place, if anything. */
-void mn_check_report_anomalies(const struct mn_analyzer_stats *st);
 /* Finish @chk, print the result as the command line asks; the exit
  * status: 0 ok, 1 violations, 3 inconclusive, 2 failed. */
 int mn_check_print(const struct mn_cli *cli, struct mn_check *chk,

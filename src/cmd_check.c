@@ -31,16 +31,6 @@ static int on_event(const struct mn_event *e, void *arg)
 	return 0;
 }
 
-void mn_check_report_anomalies(const struct mn_analyzer_stats *st)
-{
-	char buf[1024];
-
-	if (!mn_analyzer_anomalies(st) && !st->oom)
-		return;
-	fprintf(stderr, "mnprof: warning: events the analyzer could not place:%s\n",
-		mn_analyzer_describe(st, buf, sizeof(buf)));
-}
-
 int mn_check_print(const struct mn_cli *cli, struct mn_check *chk,
 		   const struct mn_check_sources *src)
 {
@@ -112,7 +102,7 @@ int mn_cmd_check(const struct mn_cli *cli)
 			.whatif = &grouped,
 		};
 
-		mn_check_report_anomalies(src.stats);
+		mn_run_report_anomalies(src.stats);
 		ret = mn_check_print(cli, chk, &src);
 	}
 out:

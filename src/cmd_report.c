@@ -63,7 +63,7 @@ int mn_cmd_report(const struct mn_cli *cli)
 	else if (st.msg[0])
 		fprintf(stderr, "mnprof report: warning: %s: %s\n", cli->input,
 			st.msg);
-	mn_check_report_anomalies(mn_analyzer_stats(an));
+	mn_run_report_anomalies(mn_analyzer_stats(an));
 	if (!cli->json)
 		printf("Recorded on %s (%s) by %s\n\n", t.hdr.host, t.hdr.kernel,
 		       t.hdr.tool_version);

@@ -173,28 +173,12 @@ void mn_run_keep_stack(struct mn_run *r, struct mn_stacks *t,
 
 void mn_run_report_anomalies(const struct mn_analyzer_stats *st)
 {
+	char buf[1024];
+
 	if (!mn_analyzer_anomalies(st) && !st->oom)
 		return;
-	fprintf(stderr, "mnprof: warning: events the analyzer could not place:");
-#define A(f) do { if (st->f) fprintf(stderr, " " #f "=%llu", (unsigned long long)st->f); } while (0)
-	A(bad_type);
-	A(p1_overlap);
-	A(p1_mismatch);
-	A(p2_mismatch);
-	A(pending_replaced);
-	A(p2_no_walk);
-	A(cb_dropped_open);
-	A(submit_replaced);
-	A(done_late);
-	A(sleep_outside);
-	A(wake_unmatched);
-	A(sleep_unclosed);
-	A(open_walks);
-	A(open_callbacks);
-	A(open_pending);
-	A(oom);
-#undef A
-	fprintf(stderr, "\n");
+	fprintf(stderr, "mnprof: warning: events the analyzer could not place:%s\n",
+		mn_analyzer_describe(st, buf, sizeof(buf)));
 }
 
 int mn_run_print_text(const struct mn_cli *cli, const struct mn_summary *s,

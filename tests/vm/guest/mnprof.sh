@@ -145,9 +145,9 @@ for k in wall_mean_us serial_mean_us gain; do
 done
 
 echo "# a killed recorder, truncated and corrupt files"
-$M record -o "$out/killed.mnprof" >/dev/null 2>&1 &
+$M record -o "$out/killed.mnprof" >/dev/null 2>"$out/killed-rec.err" &
 rpid=$!
-sleep 1
+for _ in $(seq 300); do grep -q "Recording MMU" "$out/killed-rec.err" && break; sleep 0.1; done
 $L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 100 --mode two-pass >/dev/null
 kill -KILL $rpid
 wait $rpid 2>/dev/null
