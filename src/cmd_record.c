@@ -7,9 +7,11 @@
  * report FILE` can be compared with it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,6 +129,8 @@ static void fill_header(struct mn_tf_header *h, const struct mn_run *r)
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
 	}
 	snprintf(h->tool_version, sizeof(h->tool_version), "mnprof %s", MNPROF_VERSION);
+	/* The only event source so far; the fentry source names itself. */
+	snprintf(h->source, sizeof(h->source), "%s", "tracepoint");
 	f = fopen("/proc/self/cmdline", "r");
 	if (f) {
 		n = fread(h->cmdline, 1, sizeof(h->cmdline) - 1, f);
@@ -135,6 +139,33 @@ static void fill_header(struct mn_tf_header *h, const struct mn_run *r)
 	for (size_t i = 0; i + 1 < n; i++)
 		if (!h->cmdline[i])
 			h->cmdline[i] = ' ';
+}
+
+/*
+ * The trace file, created 0600: it holds kernel addresses and stacks. An
+ * existing regular file is truncated and made 0600 too.
+ */
+static FILE *open_output(const char *path)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && (sb.st_mode & 077) &&
+	    fchmod(fd, 0600)) {
+		fprintf(stderr, "mnprof record: cannot make '%s' private (mode 0600): %s\n",
+			path, strerror(errno));
+		close(fd);
+		errno = EPERM;
+		return NULL;
+	}
+	f = fdopen(fd, "wb");
+	if (!f)
+		close(fd);
+	return f;
 }
 
 int mn_cmd_record(const struct mn_cli *cli)
@@ -146,7 +177,7 @@ int mn_cmd_record(const struct mn_cli *cli)
 	FILE *f;
 	int ret = MN_EXIT_OK, err;
 
-	f = fopen(cli->output, "wb");
+	f = open_output(cli->output);
 	if (!f) {
 		fprintf(stderr, "mnprof record: cannot write '%s': %s\n",
 			cli->output, strerror(errno));

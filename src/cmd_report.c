@@ -28,8 +28,10 @@ int mn_cmd_report(const struct mn_cli *cli)
 
 	f = fopen(cli->input, "rb");
 	if (!f) {
-		fprintf(stderr, "mnprof report: cannot read '%s': %s\n",
-			cli->input, strerror(errno));
+		fprintf(stderr, "mnprof report: cannot read '%s': %s%s\n",
+			cli->input, strerror(errno), errno == EACCES ?
+			" (mnprof record makes trace files private, mode 0600: "
+			"chown it to the user who reports, or report as its owner)" : "");
 		return MN_EXIT_FAILURE;
 	}
 	mn_summary_init(&s, cli->unit_ns);
@@ -63,8 +65,9 @@ int mn_cmd_report(const struct mn_cli *cli)
 			st.msg);
 	mn_run_report_anomalies(mn_analyzer_stats(an));
 	if (!cli->json)
-		printf("Recorded on %s (%s) by %s\n\n", t.hdr.host, t.hdr.kernel,
-		       t.hdr.tool_version);
+		printf("Recorded on %s (%s) by %s, %s source\n\n", t.hdr.host,
+		       t.hdr.kernel, t.hdr.tool_version,
+		       t.hdr.source[0] ? t.hdr.source : "unknown");
 	if (chk) {
 		struct mn_check_out_opts o = {
 			.out = stdout,

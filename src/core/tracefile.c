@@ -173,22 +173,6 @@ static uint8_t *enc_room(struct enc *e, size_t n)
 	return p;
 }
 
-static void put_u8(struct enc *e, uint8_t v)
-{
-	uint8_t *p = enc_room(e, 1);
-
-	if (p)
-		*p = v;
-}
-
-static void put_u16(struct enc *e, uint16_t v)
-{
-	uint8_t *p = enc_room(e, 2);
-
-	if (p)
-		le16(p, v);
-}
-
 static void put_u32(struct enc *e, uint32_t v)
 {
 	uint8_t *p = enc_room(e, 4);
@@ -222,29 +206,6 @@ static void put_str(struct enc *e, const char *s)
 	put_bytes(e, s, n);
 }
 
-static void put_event(struct enc *e, const struct mn_event *ev)
-{
-	put_u64(e, ev->ts);
-	put_u64(e, ev->sub);
-	put_u64(e, ev->mm);
-	put_u64(e, ev->start);
-	put_u64(e, ev->end);
-	put_u64(e, ev->seq);
-	put_u64(e, ev->cookie);
-	put_u64(e, ev->arg);
-	put_u64(e, ev->dev.ops);
-	put_u32(e, ev->dev.kind);
-	put_u32(e, ev->dev.id);
-	put_u32(e, ev->type);
-	put_u32(e, ev->tgid);
-	put_u32(e, ev->tid);
-	put_u32(e, (uint32_t)ev->ret);
-	put_u16(e, ev->cpu);
-	put_u8(e, ev->event);
-	put_u8(e, ev->flags);
-	put_bytes(e, ev->comm, MN_COMM_LEN);
-}
-
 /* --- writer --------------------------------------------------------------- */
 
 struct mn_tf_writer {
@@ -252,9 +213,10 @@ struct mn_tf_writer {
 	int err;
 	uint32_t seq;		/* next record number */
 	uint64_t events;
-	struct enc rec;
-	struct mn_event *batch;	/* MN_TF_MAX_BATCH buffered events */
-	size_t nbatch;
+	struct enc rec;		/* the record being written */
+	struct enc ev;		/* the EVENTS record being filled */
+	uint32_t nbatch;	/* events in it */
+	struct mn_evcodec codec;
 };
 
 static int io_err(void)
@@ -269,10 +231,9 @@ static struct enc *rec_begin(struct mn_tf_writer *w)
 	return &w->rec;
 }
 
-/* Fill in the header of the record in w->rec, write it whole, flush. */
-static int rec_write(struct mn_tf_writer *w, uint32_t type)
+/* Fill in the header of the record in @e, write it whole, flush. */
+static int rec_write_enc(struct mn_tf_writer *w, struct enc *e, uint32_t type)
 {
-	struct enc *e = &w->rec;
 	size_t plen;
 	uint32_t crc;
 
@@ -304,6 +265,11 @@ static int rec_write(struct mn_tf_writer *w, uint32_t type)
 	return 0;
 }
 
+static int rec_write(struct mn_tf_writer *w, uint32_t type)
+{
+	return rec_write_enc(w, &w->rec, type);
+}
+
 struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 				      int *err)
 {
@@ -318,11 +284,7 @@ struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 		return NULL;
 	}
 	w->f = f;
-	w->batch = calloc(MN_TF_MAX_BATCH, sizeof(*w->batch));
-	if (!w->batch) {
-		*err = -ENOMEM;
-		goto fail;
-	}
+	mn_evc_init(&w->codec);
 	memcpy(pre, MN_TF_MAGIC, MN_TF_MAGIC_LEN);
 	le32(pre + 8, MN_TF_VERSION);
 	le32(pre + 12, MN_ABI_VERSION);
@@ -339,6 +301,7 @@ struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 	put_str(e, h->kernel);
 	put_str(e, h->cmdline);
 	put_str(e, h->tool_version);
+	put_str(e, h->source);
 	r = rec_write(w, MN_TF_HEADER);
 	if (r) {
 		*err = r;
@@ -346,7 +309,6 @@ struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 	}
 	return w;
 fail:
-	free(w->batch);
 	free(w->rec.buf);
 	free(w);
 	return NULL;
@@ -360,8 +322,8 @@ int mn_tf_writer_free(struct mn_tf_writer *w)
 		return 0;
 	mn_tf_flush(w);
 	err = w->err;
-	free(w->batch);
 	free(w->rec.buf);
+	free(w->ev.buf);
 	free(w);
 	return err;
 }
@@ -449,49 +411,54 @@ int mn_tf_write_stacks(struct mn_tf_writer *w, const struct mn_stacks *t)
 	return r;
 }
 
-int mn_tf_write_events(struct mn_tf_writer *w, const struct mn_event *ev,
-		       size_t n)
-{
-	size_t i, k;
-	struct enc *e;
-	int r;
-
-	while (n) {
-		k = n < MN_TF_MAX_BATCH ? n : MN_TF_MAX_BATCH;
-		e = rec_begin(w);
-		put_u32(e, (uint32_t)k);
-		put_u32(e, MN_TF_EVENT_SIZE);
-		for (i = 0; i < k; i++)
-			put_event(e, &ev[i]);
-		r = rec_write(w, MN_TF_EVENTS);
-		if (r)
-			return r;
-		w->events += k;
-		ev += k;
-		n -= k;
-	}
-	return 0;
-}
-
 int mn_tf_flush(struct mn_tf_writer *w)
 {
 	int r;
 
 	if (!w->nbatch)
 		return w->err;
-	r = mn_tf_write_events(w, w->batch, w->nbatch);
+	le32(w->ev.buf + MN_TF_RECORD_HDR_SIZE, w->nbatch);
+	r = rec_write_enc(w, &w->ev, MN_TF_EVENTS);
+	if (!r)
+		w->events += w->nbatch;
 	w->nbatch = 0;
 	return r;
 }
 
 int mn_tf_add_event(struct mn_tf_writer *w, const struct mn_event *e)
 {
+	uint8_t *p;
+
 	if (w->err)
 		return w->err;
-	w->batch[w->nbatch++] = *e;
-	if (w->nbatch == MN_TF_MAX_BATCH)
+	if (!w->nbatch) {
+		enc_reset(&w->ev);
+		put_u32(&w->ev, 0);	/* the count, set by mn_tf_flush() */
+	}
+	p = enc_room(&w->ev, MN_EVC_MAX_SIZE);
+	if (!p) {
+		/* The codec state ran ahead of the file: nothing more. */
+		w->err = w->ev.err;
+		return w->err;
+	}
+	w->ev.len -= MN_EVC_MAX_SIZE - mn_evc_encode(&w->codec, e, p);
+	if (++w->nbatch == MN_TF_MAX_BATCH)
 		return mn_tf_flush(w);
 	return 0;
+}
+
+int mn_tf_write_events(struct mn_tf_writer *w, const struct mn_event *ev,
+		       size_t n)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = mn_tf_add_event(w, &ev[i]);
+		if (r)
+			return r;
+	}
+	return mn_tf_flush(w);
 }
 
 int mn_tf_write_counters(struct mn_tf_writer *w, const uint64_t *counters,
@@ -549,20 +516,6 @@ static const uint8_t *take(struct dec *d, size_t n)
 	return p;
 }
 
-static uint8_t get_u8(struct dec *d)
-{
-	const uint8_t *p = take(d, 1);
-
-	return p ? *p : 0;
-}
-
-static uint16_t get_u16(struct dec *d)
-{
-	const uint8_t *p = take(d, 2);
-
-	return p ? rd16(p) : 0;
-}
-
 static uint32_t get_u32(struct dec *d)
 {
 	const uint8_t *p = take(d, 4);
@@ -602,34 +555,6 @@ static void get_str(struct dec *d, char *buf, size_t size)
 	buf[k] = '\0';
 }
 
-static void get_event(struct dec *d, struct mn_event *ev)
-{
-	const uint8_t *p;
-
-	memset(ev, 0, sizeof(*ev));
-	ev->ts = get_u64(d);
-	ev->sub = get_u64(d);
-	ev->mm = get_u64(d);
-	ev->start = get_u64(d);
-	ev->end = get_u64(d);
-	ev->seq = get_u64(d);
-	ev->cookie = get_u64(d);
-	ev->arg = get_u64(d);
-	ev->dev.ops = get_u64(d);
-	ev->dev.kind = get_u32(d);
-	ev->dev.id = get_u32(d);
-	ev->type = get_u32(d);
-	ev->tgid = get_u32(d);
-	ev->tid = get_u32(d);
-	ev->ret = (int32_t)get_u32(d);
-	ev->cpu = get_u16(d);
-	ev->event = get_u8(d);
-	ev->flags = get_u8(d);
-	p = take(d, MN_COMM_LEN);
-	if (p)
-		memcpy(ev->comm, p, MN_COMM_LEN);
-}
-
 /* --- reader --------------------------------------------------------------- */
 
 struct rd {
@@ -642,6 +567,7 @@ struct rd {
 	uint64_t rec_off;	/* offset of the current record */
 	uint32_t seq, type;
 	bool have_header;
+	struct mn_evcodec codec;	/* event decoding state */
 	bool stopped;		/* a handler returned @stop (non-zero) */
 	int stop;
 };
@@ -713,10 +639,17 @@ static int read_preamble(struct rd *r, struct mn_tf_header *h)
 	}
 	h->format_version = rd32(pre + 8);
 	h->abi_version = rd32(pre + 12);
-	if (h->format_version != MN_TF_VERSION) {
-		st_msg(r->st, "trace file format version %" PRIu32
-		       "; this mnprof reads version %d", h->format_version,
+	if (h->format_version < MN_TF_VERSION) {
+		st_msg(r->st, "recorded by an older mnprof (trace file format %"
+		       PRIu32 "; this mnprof reads format %d): report it with "
+		       "the mnprof that recorded it", h->format_version,
 		       MN_TF_VERSION);
+		return -1;
+	}
+	if (h->format_version > MN_TF_VERSION) {
+		st_msg(r->st, "recorded by a newer mnprof (trace file format %"
+		       PRIu32 "; this mnprof reads format %d)",
+		       h->format_version, MN_TF_VERSION);
 		return -1;
 	}
 	if (h->abi_version != MN_ABI_VERSION) {
@@ -745,6 +678,7 @@ static int do_header(struct rd *r, struct dec *d, struct mn_tf_header *h)
 	get_str(d, h->kernel, sizeof(h->kernel));
 	get_str(d, h->cmdline, sizeof(h->cmdline));
 	get_str(d, h->tool_version, sizeof(h->tool_version));
+	get_str(d, h->source, sizeof(h->source));
 	if (dec_done(r, d))
 		return -1;
 	return r->h->header ? stop(r, r->h->header(h, r->ctx)) : 0;
@@ -812,19 +746,31 @@ static int do_stack(struct rd *r, struct dec *d)
 static int do_events(struct rd *r, struct dec *d)
 {
 	struct mn_event ev[64];
-	uint32_t n = get_u32(d), size = get_u32(d), i, k = 0;
+	uint32_t n = get_u32(d), i, k = 0;
+	const uint8_t *p = d->p + d->off;
+	size_t left = d->len - d->off, used;
+	const char *err = NULL;
+	char what[96];
 	int ret;
 
 	if (d->err)
 		return dec_done(r, d);
-	if (size != MN_TF_EVENT_SIZE)
-		return rec_err(r, "unexpected event size");
-	/* Check the count before handing out any event of the record. */
-	if ((uint64_t)n * MN_TF_EVENT_SIZE != d->len - d->off)
-		return rec_err(r, "event count does not match the length");
+	/* Bound the count by the format and by the bytes there are. */
+	if (n > MN_TF_MAX_BATCH || (uint64_t)n * MN_EVC_MIN_SIZE > left)
+		return rec_err(r, "event count beyond the format's limits or "
+			       "the record's length");
 	for (i = 0; i < n; i++) {
-		get_event(d, &ev[k++]);
-		if (k == sizeof(ev) / sizeof(ev[0]) || i + 1 == n) {
+		used = mn_evc_decode(&r->codec, p, left, &ev[k], &err);
+		if (!used) {
+			snprintf(what, sizeof(what), "event %" PRIu32
+				 " at offset %" PRIu64 ": %s", i,
+				 r->rec_off + MN_TF_RECORD_HDR_SIZE +
+				 (uint64_t)(p - d->p), err);
+			return rec_err(r, what);
+		}
+		p += used;
+		left -= used;
+		if (++k == sizeof(ev) / sizeof(ev[0]) || i + 1 == n) {
 			if (r->h->events) {
 				ret = stop(r, r->h->events(ev, k, r->ctx));
 				if (ret)
@@ -834,6 +780,7 @@ static int do_events(struct rd *r, struct dec *d)
 			k = 0;
 		}
 	}
+	d->off = d->len - left;
 	return dec_done(r, d);
 }
 
@@ -923,25 +870,35 @@ static int truncated(struct rd *r)
 	return 0;
 }
 
-/* Read the payload of the current record into r->buf; 1: truncated. */
+/*
+ * Read the payload of the current record into r->buf; 1: truncated. The
+ * buffer grows with what the file holds, not with what its length field
+ * claims: a corrupt length costs at most twice the bytes present.
+ */
 static int read_payload(struct rd *r, uint32_t len)
 {
+	size_t have = 0, want, ncap;
 	ssize_t got;
 	uint8_t *p;
 
-	if (!len)
-		return 0;
-	if (len > r->cap) {
-		p = realloc(r->buf, len);
-		if (!p)
-			return rec_err(r, "out of memory");
-		r->buf = p;
-		r->cap = len;
+	while (have < len) {
+		if (have == r->cap) {
+			ncap = r->cap * 2 > len ? len : r->cap * 2;
+			p = realloc(r->buf, ncap);
+			if (!p)
+				return rec_err(r, "out of memory");
+			r->buf = p;
+			r->cap = ncap;
+		}
+		want = (len < r->cap ? len : r->cap) - have;
+		got = read_full(r, r->buf + have, want);
+		if (got < 0)
+			return -1;
+		have += (size_t)got;
+		if ((size_t)got < want)
+			return 1;
 	}
-	got = read_full(r, r->buf, len);
-	if (got < 0)
-		return -1;
-	return (size_t)got < len ? 1 : 0;
+	return 0;
 }
 
 /* Read one record; 1 at the end of the file (or of the data). */
@@ -1017,6 +974,7 @@ int mn_tf_read(FILE *f, const struct mn_tf_handler *h, void *ctx,
 	r.h = h ? h : &none;
 	r.ctx = ctx;
 	r.st = st;
+	mn_evc_init(&r.codec);
 	/* Never NULL, even for empty payloads: no pointer arithmetic on NULL. */
 	r.cap = 64;
 	r.buf = malloc(r.cap);
