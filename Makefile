@@ -53,8 +53,8 @@ $(O)/mnprof-asan: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.sk
 
 # The analysis core is tested on its own: no libbpf, no kernel (kallsyms
 # parsing, plain C too, with it).
-$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c $(HDRS) $(wildcard tests/unit/*.h) | $(O)
-	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c
+$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c $(HDRS) $(wildcard tests/unit/*.h) | $(O)
+	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c
 
 # Test helper: makes lib/test_hmm a subscriber and triggers invalidations.
 $(O)/hmm_touch: tests/vm/hmm_touch.c | $(O)

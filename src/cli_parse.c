@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The mnprof command line: argv into struct mn_cli (argp), the options and
+ * help texts of every command. mn_cli_parse() never exits: a fuzzer
+ * (tests/fuzz/fuzz_cli.c) calls it like main() does.
+ */
+#define _GNU_SOURCE
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mnprof_calc.h"
+#include "summary.h"
+
+const char *argp_program_version = "mnprof " MNPROF_VERSION;
+const char *argp_program_bug_address = "the mnprof issue tracker";
+
+enum {
+	OPT_DEVICE = 0x100,
+	OPT_EVENT,
+	OPT_PASS1_BUDGET,
+	OPT_NO_HIST,
+	OPT_CHECK,
+};
+
+/* Options, grouped by the commands that take them. */
+static const struct argp_option opt_common[] = {
+	{ "json", 'j', NULL, 0, "Print JSON instead of text", 1 },
+	{ "milliseconds", 'm', NULL, 0, "Histograms in milliseconds", 1 },
+	{ "microseconds", 'u', NULL, 0, "Histograms in microseconds (default)", 1 },
+	{ "device", OPT_DEVICE, "NAME", 0,
+	  "Only devices whose name contains NAME (or matches it, if it is a glob: mnsim[02], hmm_*)", 1 },
+	{ "event", OPT_EVENT, "EVENT", 0,
+	  "Only invalidations of this notifier event (unmap, clear, protection_vma, protection_page, soft_dirty, release, migrate, exclusive)", 1 },
+	{ "per-process", 'P', NULL, 0, "Also break the overlap figures down per process", 1 },
+	{ "no-hist", OPT_NO_HIST, NULL, 0, "Leave the histograms out", 1 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf and loader detail on stderr", 1 },
+	{},
+};
+
+static const struct argp_option opt_trace[] = {
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C, or when the workload after -- exits)", 2 },
+	{ "pid", 'p', "PID", 0, "Only invalidations caused by process PID", 2 },
+	{},
+};
+
+static const struct argp_option opt_live[] = {
+	{ "interval", 'i', "SECONDS", 0, "Print the figures so far every SECONDS", 3 },
+	{},
+};
+
+static const struct argp_option opt_events[] = {
+	{ "ringbuf-size", 'b', "MB", 0, "Ring buffer for per-callback events, MiB (default 64)", 4 },
+	{},
+};
+
+static const struct argp_option opt_check[] = {
+	{ "pass1-budget", OPT_PASS1_BUDGET, "USECS", 0,
+	  "On-CPU time in a first pass above which a callback is a suspected busy wait (default 250)", 5 },
+	{},
+};
+
+static const struct argp_option opt_record[] = {
+	{ "output", 'o', "FILE", 0, "Write the trace to FILE (required)", 6 },
+	{},
+};
+
+static const struct argp_option opt_report[] = {
+	{ "check", OPT_CHECK, NULL, 0, "Apply the check rules to the recorded events (exit 1 on violations)", 7 },
+	{ "pass1-budget", OPT_PASS1_BUDGET, "USECS", 0, "With --check: busy-wait budget of a first pass (default 250)", 7 },
+	{},
+};
+
+static const char doc_live[] =
+"mnprof -- see what Linux's two-pass MMU interval notifiers do\n"
+"\n"
+"  or:  mnprof check [OPTION...] [-- CMD [ARGS...]]\n"
+"  or:  mnprof record -o FILE [OPTION...] [-- CMD [ARGS...]]\n"
+"  or:  mnprof report [OPTION...] FILE\n"
+"\n"
+"Since Linux 7.1 a GPU driver can split its MMU interval-notifier callback\n"
+"in two: pass 1 (invalidate_start) starts a TLB flush or a preemption on\n"
+"the GPU, pass 2 (invalidate_finish) waits for it, after every other GPU has\n"
+"started its own. N GPUs then cost about one device latency instead of N.\n"
+"\n"
+"Without a command, mnprof traces until Ctrl-C (or -d, or until CMD exits)\n"
+"and prints, per device: first-pass, second-pass and gap latency, device\n"
+"latency (exact where the driver reports completion, else an upper bound,\n"
+"marked as such), as log2 histograms; and per notifier event and process:\n"
+"invalidations, wall time, the serial estimate (what the same callbacks\n"
+"would cost one after another), the overlap gain (serial / wall) and the\n"
+"time saved. Figures are aggregated in the kernel.\n"
+"\n"
+"Commands:\n"
+"  check    report waits in pass 1 (sleeps, busy waits), two-pass notifiers\n"
+"           that never use pass 2, single-pass notifiers; exit 1 on\n"
+"           violations (mnprof check --help)\n"
+"  record   write every callback event to a trace file (mnprof record --help)\n"
+"  report   the figures of a trace file, offline, no privileges needed\n"
+"\n"
+"Needs root (CAP_BPF and CAP_PERFMON), kernel BTF and a kernel with the\n"
+"mnprof tracepoints (kernel-patch/ of the mnprof sources).\n"
+"\n"
+"Examples:\n"
+"  mnprof -d 10                     10 seconds, every device\n"
+"  mnprof -i 1 --device mnsim2      a summary every second, one device\n"
+"  mnprof --json -- ./my-gpu-test   trace a test, JSON for scripts\n"
+"\n"
+"Exit status: 0 ok, 2 mnprof failed (bad arguments, no privileges, no\n"
+"tracepoints...).\n"
+"\vOptions:";
+
+static const char doc_check[] =
+"mnprof check -- are the waits of two-pass notifiers in pass 2?\n"
+"\n"
+"Watches until Ctrl-C, -d, or until CMD exits, then reports per device and\n"
+"driver:\n"
+"  VIOLATION  sleep in pass 1: a two-pass callback slept in invalidate_start\n"
+"             and still asked for a second pass (how long, and the kernel\n"
+"             stack where it slept);\n"
+"  VIOLATION  suspected busy wait: a two-pass callback stayed on the CPU in\n"
+"             pass 1 longer than --pass1-budget without sleeping;\n"
+"  WARNING    fallback wait in pass 1: slept in invalidate_start and asked\n"
+"             for no second pass (legal fallback, costs the overlap);\n"
+"  WARNING    a two-pass notifier that never asks for a second pass;\n"
+"  INFO       single-pass notifiers (waits expected; candidates for\n"
+"             conversion).\n"
+"\n"
+"Exit status: 0 clean, 1 violations found, 2 mnprof failed.\n"
+"\n"
+"Example:\n"
+"  mnprof check --json -- ./gpu-stress   gate a CI job on the verdict\n"
+"\vOptions:";
+
+static const char doc_record[] =
+"mnprof record -- write every callback event to a trace file\n"
+"\n"
+"The file is self-contained (device and symbol names, kernel stacks travel\n"
+"with it) and readable up to the last complete record if mnprof is killed.\n"
+"Read it with 'mnprof report FILE', on any machine, without privileges.\n"
+"\vOptions:";
+
+static const char doc_report[] =
+"mnprof report -- the figures of a trace file, offline\n"
+"\n"
+"Prints what the live mnprof printed for the recorded run; with --check,\n"
+"also the findings of mnprof check (exit 1 on violations).\n"
+"\vOptions:";
+
+/*
+ * The parse in progress. The option groups are argp children sharing one
+ * parser; they would get NULL as input, so the parser finds it here (one
+ * parse at a time).
+ */
+struct parse {
+	struct mn_cli *cli;
+	struct argp_state *state;
+	FILE *out, *err;	/* the caller's */
+	FILE *hout;		/* argp's out_stream: out, watched */
+	bool printed;		/* help, usage or version was printed */
+};
+
+static struct parse *cur;
+
+/* A usage error: argp's message ("mnprof: ...", "Try ... --help"). */
+static error_t usage_error(struct argp_state *state, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static error_t usage_error(struct argp_state *state, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	argp_error(state, "%s", msg);
+	return EINVAL;
+}
+
+static error_t parse_u64(const char *arg, const char *what, uint64_t max,
+			 uint64_t *out, struct argp_state *state)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > max)
+		return usage_error(state, "invalid %s '%s' (a whole number, at most %llu)",
+				   what, arg, (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+static error_t parse_seconds(const char *arg, const char *what, uint64_t *ns,
+			     struct argp_state *state)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v > 0) || v > 365 * 86400.0)
+		return usage_error(state, "invalid %s '%s' (seconds, > 0, fractions allowed)",
+				   what, arg);
+	*ns = (uint64_t)(v * 1e9);
+	return 0;
+}
+
+static int event_index(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i <= MN_EVENT_MAX; i++)
+		if (!strcmp(name, mn_event_name(i)))
+			return (int)i;
+	return -1;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct mn_cli *cli = cur->cli;
+	error_t err;
+	uint64_t v;
+	int idx;
+
+	if (key == ARGP_KEY_INIT) {
+		cur->state = state;
+		state->out_stream = cur->hout;
+		state->err_stream = cur->err;
+	}
+	/* After --help, --usage or --version, nothing more (they exited). */
+	if (cur->printed)
+		return key == ARGP_KEY_ERROR || key == ARGP_KEY_FINI ? 0 : ECANCELED;
+	switch (key) {
+	case 'j':
+		cli->json = true;
+		break;
+	case 'm':
+		cli->unit_ns = MN_UNIT_MS;
+		break;
+	case 'u':
+		cli->unit_ns = MN_UNIT_US;
+		break;
+	case OPT_DEVICE:
+		if (!*arg)
+			return usage_error(state, "--device needs a name");
+		cli->device = arg;
+		break;
+	case OPT_EVENT:
+		idx = event_index(arg);
+		if (idx < 0)
+			return usage_error(state, "unknown event '%s' (unmap, clear, protection_vma, protection_page, soft_dirty, release, migrate, exclusive)",
+					   arg);
+		cli->event = arg;
+		cli->event_idx = (unsigned int)idx;
+		break;
+	case 'P':
+		cli->per_process = true;
+		break;
+	case OPT_NO_HIST:
+		cli->no_hist = true;
+		break;
+	case 'v':
+		cli->verbose = true;
+		break;
+	case 'd':
+		return parse_seconds(arg, "duration", &cli->duration_ns, state);
+	case 'i':
+		return parse_seconds(arg, "interval", &cli->interval_ns, state);
+	case 'p':
+		err = parse_u64(arg, "pid", INT_MAX, &v, state);
+		if (err)
+			return err;
+		if (!v)
+			return usage_error(state, "invalid pid '0'");
+		cli->pid = (uint32_t)v;
+		break;
+	case 'b':
+		err = parse_u64(arg, "ring buffer size", 1024, &v, state);
+		if (err)
+			return err;
+		if (!v)
+			return usage_error(state, "the ring buffer needs at least 1 MiB");
+		cli->ringbuf_mb = (unsigned int)v;
+		break;
+	case OPT_PASS1_BUDGET:
+		err = parse_u64(arg, "pass-1 budget", 10000000, &v, state);
+		if (err)
+			return err;
+		cli->pass1_budget_ns = v * 1000;
+		break;
+	case 'o':
+		cli->output = arg;
+		break;
+	case OPT_CHECK:
+		cli->report_check = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (cli->cmd == MN_CMD_REPORT && !cli->input) {
+			cli->input = arg;
+			break;
+		}
+		if (cli->cmd == MN_CMD_REPORT)
+			return usage_error(state, "report reads one file; unexpected '%s'", arg);
+		return usage_error(state, "unexpected argument '%s' (a command to run goes after --)",
+				   arg);
+	case ARGP_KEY_END:
+		if (cli->cmd == MN_CMD_RECORD && !cli->output)
+			return usage_error(state, "record needs -o FILE");
+		if (cli->cmd == MN_CMD_REPORT && !cli->input)
+			return usage_error(state, "report needs a trace FILE (written by mnprof record)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children_live[] = {
+	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output:", 1 },
+	{ &(struct argp){ .options = opt_trace, .parser = parse_opt }, 0, "Tracing:", 2 },
+	{ &(struct argp){ .options = opt_live, .parser = parse_opt }, 0, NULL, 3 },
+	{},
+};
+
+static const struct argp_child children_check[] = {
+	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output:", 1 },
+	{ &(struct argp){ .options = opt_trace, .parser = parse_opt }, 0, "Tracing:", 2 },
+	{ &(struct argp){ .options = opt_events, .parser = parse_opt }, 0, NULL, 3 },
+	{ &(struct argp){ .options = opt_check, .parser = parse_opt }, 0, "Rules:", 4 },
+	{},
+};
+
+static const struct argp_child children_record[] = {
+	{ &(struct argp){ .options = opt_record, .parser = parse_opt }, 0, "Recording:", 1 },
+	{ &(struct argp){ .options = opt_trace, .parser = parse_opt }, 0, "Tracing:", 2 },
+	{ &(struct argp){ .options = opt_events, .parser = parse_opt }, 0, NULL, 3 },
+	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output (the summary printed at the end):", 4 },
+	{},
+};
+
+static const struct argp_child children_report[] = {
+	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output:", 1 },
+	{ &(struct argp){ .options = opt_report, .parser = parse_opt }, 0, "Rules:", 2 },
+	{},
+};
+
+
+/*
+ * argp's help, usage and version output goes through this stream: the
+ * first byte of it ends the parse, as exit(0) did before argp_parse()
+ * had to return (ARGP_NO_EXIT).
+ */
+static ssize_t out_write(void *cookie, const char *buf, size_t size)
+{
+	struct parse *p = cookie;
+
+	if (!p->printed && p->state)
+		p->state->next = p->state->argc;
+	p->printed = true;
+	return (ssize_t)fwrite(buf, 1, size, p->out);
+}
+
+static const cookie_io_functions_t out_io = { .write = out_write };
+
+void mn_cli_defaults(struct mn_cli *cli)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->cmd = MN_CMD_LIVE;
+	cli->unit_ns = MN_UNIT_US;
+	cli->ringbuf_mb = 64;
+	cli->pass1_budget_ns = 250 * 1000ULL;
+}
+
+int mn_cli_parse(struct mn_cli *cli, int argc, char **argv, FILE *out,
+		 FILE *err)
+{
+	struct argp argp = {
+		.parser = parse_opt,
+		.args_doc = "[-- CMD [ARGS...]]",
+		.doc = doc_live,
+		.children = children_live,
+	};
+	static char name[32];
+	struct parse p = { .cli = cli, .out = out, .err = err };
+	int i, nargs = argc, first = 1, ret;
+	error_t perr;
+
+	mn_cli_defaults(cli);
+	if (argc > 1) {
+		if (!strcmp(argv[1], "check")) {
+			cli->cmd = MN_CMD_CHECK;
+			argp.doc = doc_check;
+			argp.children = children_check;
+		} else if (!strcmp(argv[1], "record")) {
+			cli->cmd = MN_CMD_RECORD;
+			argp.doc = doc_record;
+			argp.children = children_record;
+		} else if (!strcmp(argv[1], "report")) {
+			cli->cmd = MN_CMD_REPORT;
+			argp.args_doc = "FILE";
+			argp.doc = doc_report;
+			argp.children = children_report;
+		}
+		if (cli->cmd != MN_CMD_LIVE)
+			first = 2;
+	}
+	/* Everything after "--" is the workload, not ours to parse. */
+	for (i = first; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			nargs = i;
+			if (cli->cmd == MN_CMD_REPORT) {
+				fprintf(err, "mnprof report: takes no command to run\n");
+				return MN_EXIT_FAILURE;
+			}
+			if (i + 1 < argc) {
+				cli->workload = &argv[i + 1];
+			} else {
+				fprintf(err, "mnprof: nothing after '--' (a command to run goes there)\n");
+				return MN_EXIT_FAILURE;
+			}
+			break;
+		}
+	}
+	/*
+	 * argp parses "mnprof check ARGS" as program "mnprof check" with
+	 * ARGS, so that its messages name the command.
+	 */
+	if (first == 2) {
+		snprintf(name, sizeof(name), "mnprof %s", argv[1]);
+		argv[1] = name;
+		program_invocation_name = name;
+		program_invocation_short_name = name;
+	}
+	p.hout = fopencookie(&p, "w", out_io);
+	if (!p.hout) {
+		fprintf(err, "mnprof: out of memory\n");
+		return MN_EXIT_FAILURE;
+	}
+	setvbuf(p.hout, NULL, _IONBF, 0);
+	cur = &p;
+	perr = argp_parse(&argp, nargs - (first - 1), argv + (first - 1),
+			  ARGP_NO_EXIT, NULL, NULL);
+	cur = NULL;
+	fclose(p.hout);
+	if (p.printed)
+		ret = MN_EXIT_OK;
+	else
+		ret = perr ? MN_EXIT_FAILURE : MN_CLI_RUN;
+	return ret;
+}
