@@ -26,6 +26,7 @@ enum {
 	OPT_PASS1_BUDGET,
 	OPT_NO_HIST,
 	OPT_CHECK,
+	OPT_USAGE,
 };
 
 /* Options, grouped by the commands that take them. */
@@ -159,9 +160,7 @@ static const char doc_report[] =
  */
 struct parse {
 	struct mn_cli *cli;
-	struct argp_state *state;
 	FILE *out, *err;	/* the caller's */
-	FILE *hout;		/* argp's out_stream: out, watched */
 	bool printed;		/* help, usage or version was printed */
 };
 
@@ -231,13 +230,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	int idx;
 
 	if (key == ARGP_KEY_INIT) {
-		cur->state = state;
-		state->out_stream = cur->hout;
+		state->out_stream = cur->out;
 		state->err_stream = cur->err;
 	}
-	/* After --help, --usage or --version, nothing more (they exited). */
-	if (cur->printed)
-		return key == ARGP_KEY_ERROR || key == ARGP_KEY_FINI ? 0 : ECANCELED;
 	switch (key) {
 	case 'j':
 		cli->json = true;
@@ -354,21 +349,42 @@ static const struct argp_child children_report[] = {
 
 
 /*
- * argp's help, usage and version output goes through this stream: the
- * first byte of it ends the parse, as exit(0) did before argp_parse()
- * had to return (ARGP_NO_EXIT).
+ * --help, --usage and --version, as argp's own options print them (the
+ * same options, texts and groups, so the same help) but ending the parse
+ * instead of the process: argp is run with ARGP_NO_HELP. That also drops
+ * argp's hidden debugging options (--program-name, and --HANG, which
+ * sleeps an hour).
  */
-static ssize_t out_write(void *cookie, const char *buf, size_t size)
+static const struct argp_option opt_help[] = {
+	{ "help", '?', NULL, 0, "Give this help list", -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", 0 },
+	{},
+};
+
+static const struct argp_option opt_version[] = {
+	{ "version", 'V', NULL, 0, "Print program version", -1 },
+	{},
+};
+
+static error_t parse_help(int key, char *arg, struct argp_state *state)
 {
-	struct parse *p = cookie;
-
-	if (!p->printed && p->state)
-		p->state->next = p->state->argc;
-	p->printed = true;
-	return (ssize_t)fwrite(buf, 1, size, p->out);
+	switch (key) {
+	case '?':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+		break;
+	case OPT_USAGE:
+		argp_state_help(state, state->out_stream,
+				ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		break;
+	case 'V':
+		fprintf(state->out_stream, "%s\n", argp_program_version);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	cur->printed = true;
+	return ECANCELED;	/* the parse ends here, successfully */
 }
-
-static const cookie_io_functions_t out_io = { .write = out_write };
 
 void mn_cli_defaults(struct mn_cli *cli)
 {
@@ -388,6 +404,14 @@ int mn_cli_parse(struct mn_cli *cli, int argc, char **argv, FILE *out,
 		.doc = doc_live,
 		.children = children_live,
 	};
+	/* What argp_parse() builds around @argp without ARGP_NO_HELP. */
+	const struct argp_child top_children[] = {
+		{ &argp, 0, NULL, 0 },
+		{ &(struct argp){ .options = opt_help, .parser = parse_help }, 0, NULL, 0 },
+		{ &(struct argp){ .options = opt_version, .parser = parse_help }, 0, NULL, 0 },
+		{},
+	};
+	const struct argp top = { .children = top_children };
 	static char name[32];
 	struct parse p = { .cli = cli, .out = out, .err = err };
 	int i, nargs = argc, first = 1, ret;
@@ -439,17 +463,10 @@ int mn_cli_parse(struct mn_cli *cli, int argc, char **argv, FILE *out,
 		program_invocation_name = name;
 		program_invocation_short_name = name;
 	}
-	p.hout = fopencookie(&p, "w", out_io);
-	if (!p.hout) {
-		fprintf(err, "mnprof: out of memory\n");
-		return MN_EXIT_FAILURE;
-	}
-	setvbuf(p.hout, NULL, _IONBF, 0);
 	cur = &p;
-	perr = argp_parse(&argp, nargs - (first - 1), argv + (first - 1),
-			  ARGP_NO_EXIT, NULL, NULL);
+	perr = argp_parse(&top, nargs - (first - 1), argv + (first - 1),
+			  ARGP_NO_EXIT | ARGP_NO_HELP, NULL, NULL);
 	cur = NULL;
-	fclose(p.hout);
 	if (p.printed)
 		ret = MN_EXIT_OK;
 	else

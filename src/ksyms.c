@@ -208,20 +208,15 @@ static int ks_parse_line(struct mn_ksyms *ks, char *line)
 	return 0;
 }
 
-struct mn_ksyms *mn_ksyms_load(const char *path)
+struct mn_ksyms *mn_ksyms_read(FILE *f)
 {
 	struct mn_ksyms *ks;
 	char *line = NULL;
 	size_t cap = 0, i;
-	FILE *f;
 	int err = 0;
 
-	f = fopen(path ? path : "/proc/kallsyms", "re");
-	if (!f)
-		return NULL;
 	ks = calloc(1, sizeof(*ks));
 	if (!ks) {
-		fclose(f);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -234,9 +229,9 @@ struct mn_ksyms *mn_ksyms_load(const char *path)
 	if (!err && ferror(f))
 		err = EIO;
 	free(line);
-	fclose(f);
 	if (!err) {
-		qsort(ks->syms, ks->nr, sizeof(*ks->syms), cmp_addr);
+		if (ks->nr)
+			qsort(ks->syms, ks->nr, sizeof(*ks->syms), cmp_addr);
 		ks->by_name = malloc((ks->nr ? ks->nr : 1) * sizeof(*ks->by_name));
 		if (!ks->by_name)
 			err = ENOMEM;
@@ -249,6 +244,22 @@ struct mn_ksyms *mn_ksyms_load(const char *path)
 	for (i = 0; i < ks->nr; i++)
 		ks->by_name[i] = &ks->syms[i];
 	qsort(ks->by_name, ks->nr, sizeof(*ks->by_name), cmp_name);
+	return ks;
+}
+
+struct mn_ksyms *mn_ksyms_load(const char *path)
+{
+	struct mn_ksyms *ks;
+	FILE *f;
+	int err;
+
+	f = fopen(path ? path : "/proc/kallsyms", "re");
+	if (!f)
+		return NULL;
+	ks = mn_ksyms_read(f);
+	err = errno;
+	fclose(f);
+	errno = err;
 	return ks;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The event codec of trace files; see evcodec.h for the encoding. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "evcodec.h"
@@ -241,257 +242,273 @@ size_t mn_evc_encode(struct mn_evcodec *c, const struct mn_event *e,
 
 /* --- decoder -------------------------------------------------------------- */
 
-/* The input of one event; @err: the first problem. */
-struct in {
-	const uint8_t *p, *end;
-	const char *err;
-};
+/*
+ * The decoder reads without bounds checks: its input is followed by
+ * MN_EVC_PAD readable bytes, more than one event can take however
+ * corrupt it is (every varint stops after 10 bytes, a comm after 16),
+ * and an event that ends past the input is an error. Problems are kept
+ * as the first message in *err and acted on once the event is decoded.
+ */
+#define FAIL(err, msg)							\
+	do {								\
+		if (!*(err))						\
+			*(err) = (msg);					\
+	} while (0)
 
-static void fail(struct in *in, const char *what)
+static inline uint64_t rd_var(const uint8_t **pp, const char **err)
 {
-	if (!in->err)
-		in->err = what;
-}
+	const uint8_t *p = *pp;
+	uint64_t v = *p++, x;
+	unsigned int shift = 7;
 
-static inline uint8_t get8(struct in *in)
-{
-	if (in->p == in->end) {
-		fail(in, "event cut short");
-		return 0;
+	if (v >= 0x80) {
+		v &= 0x7f;
+		do {
+			x = *p++;
+			if (shift == 63 && x > 1) {
+				FAIL(err, "varint beyond 64 bits");
+				break;
+			}
+			v |= (x & 0x7f) << shift;
+			shift += 7;
+		} while (x & 0x80);
 	}
-	return *in->p++;
-}
-
-static inline uint64_t get_var(struct in *in)
-{
-	uint64_t v = 0;
-	unsigned int shift = 0;
-	uint8_t x;
-
-	do {
-		if (in->p == in->end) {
-			fail(in, "event cut short");
-			return 0;
-		}
-		x = *in->p++;
-		if (shift == 63 && x > 1) {
-			fail(in, "varint beyond 64 bits");
-			return 0;
-		}
-		v |= (uint64_t)(x & 0x7f) << shift;
-		shift += 7;
-	} while (x & 0x80);
+	*pp = p;
 	return v;
 }
 
-static inline unsigned int get_slot(struct in *in)
+static inline uint32_t rd_var32(const uint8_t **pp, const char **err,
+				const char *what)
 {
-	uint8_t s = get8(in);
+	uint64_t v = rd_var(pp, err);
 
-	if (s >= MN_EVC_SLOTS)
-		fail(in, "slot number out of range");
-	return s & (MN_EVC_SLOTS - 1);
+	if (v > UINT32_MAX)
+		FAIL(err, what);
+	return (uint32_t)v;
 }
 
-static void dec_task(struct mn_evcodec *c, struct in *in, unsigned int mode)
+static inline unsigned int rd_slot(const uint8_t **pp, uint64_t defined,
+				   bool def, const char **err, const char *what)
 {
-	struct mn_evc_task *t;
-	unsigned int s;
-	uint64_t v;
-	uint8_t n;
+	unsigned int s = *(*pp)++;
 
-	if (mode == TASK_PREV)
-		return;
-	s = get_slot(in);
-	t = &c->tasks[s];
-	if (mode == TASK_SLOT) {
-		if (!(c->task_def >> s & 1))
-			fail(in, "undefined task slot");
-		c->task = *t;
-		return;
+	if (s >= MN_EVC_SLOTS) {
+		FAIL(err, "slot number out of range");
+		s &= MN_EVC_SLOTS - 1;
+	} else if (!def && !(defined >> s & 1)) {
+		FAIL(err, what);
 	}
-	if (mode != TASK_DEF) {
-		fail(in, "reserved task mode");
-		return;
-	}
-	v = get_var(in);
-	if (v > UINT32_MAX)
-		fail(in, "tgid beyond 32 bits");
-	t->tgid = (uint32_t)v;
-	v = get_var(in);
-	v = t->tgid + unzz(v);
-	if (v > UINT32_MAX)
-		fail(in, "tid beyond 32 bits");
-	t->tid = (uint32_t)v;
-	n = get8(in);
-	if (in->err)
-		return;
-	if (n > MN_COMM_LEN || n > in->end - in->p) {
-		fail(in, n > MN_COMM_LEN ? "comm longer than 16 bytes" :
-		     "event cut short");
-		return;
-	}
-	memset(t->comm, 0, MN_COMM_LEN);
-	memcpy(t->comm, in->p, n);
-	in->p += n;
-	c->task_def |= 1ULL << s;
-	c->task = *t;
+	return s;
 }
 
-static void dec_cb(struct mn_evcodec *c, struct in *in, unsigned int mode)
+/*
+ * The loop keeps the previous event in local variables and writes each
+ * output field with a scalar store: copying a whole struct just built
+ * field by field would stall on store forwarding, and did (twice the
+ * time per event).
+ */
+size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
+			   struct mn_event *ev, size_t n, size_t *used,
+			   const char **err)
 {
+	const uint8_t *start = p, *end = p + len, *q;
+	struct mn_event *cur = &c->cur, *out;
+	uint64_t ts = cur->ts, cookie = cur->cookie, v;
+	uint64_t comm0, comm1;
+	uint32_t tgid = cur->tgid, tid = cur->tid, type;
+	uint16_t cpu = cur->cpu;
+	unsigned int a, b, t, s, mode, k;
+	struct mn_evc_task *tk;
 	struct mn_evc_cb *cb;
-	unsigned int s;
-	uint64_t v;
-
-	if (mode == CB_ZERO || mode == CB_LAST)
-		return;
-	s = get_slot(in);
-	cb = &c->cbs[s];
-	if (mode == CB_SLOT) {
-		if (!(c->cb_def >> s & 1))
-			fail(in, "undefined callback slot");
-		c->cb = *cb;
-		return;
-	}
-	cb->sub = c->sub_def + unzz(get_var(in));
-	cb->dev.ops = c->ops_def + unzz(get_var(in));
-	v = get_var(in);
-	if (v > UINT32_MAX)
-		fail(in, "device kind beyond 32 bits");
-	cb->dev.kind = (uint32_t)v;
-	v = get_var(in);
-	if (v > UINT32_MAX)
-		fail(in, "device id beyond 32 bits");
-	cb->dev.id = (uint32_t)v;
-	c->sub_def = cb->sub;
-	c->ops_def = cb->dev.ops;
-	c->cb_def |= 1ULL << s;
-	c->cb = *cb;
-}
-
-static void dec_range(struct mn_evcodec *c, struct in *in, unsigned int mode)
-{
 	struct mn_evc_range *r, *d = &c->range_def;
-	unsigned int s;
-	uint64_t len;
+	size_t i;
 
-	if (mode == RANGE_ZERO || mode == RANGE_LAST)
-		return;
-	s = get_slot(in);
-	r = &c->ranges[s];
-	if (mode == RANGE_SLOT) {
-		if (!(c->range_set >> s & 1))
-			fail(in, "undefined range slot");
-		c->range = *r;
-		return;
+	memcpy(&comm0, cur->comm, 8);
+	memcpy(&comm1, cur->comm + 8, 8);
+	*err = NULL;
+	for (i = 0; i < n; i++) {
+		q = p;
+		if (q >= end) {
+			*err = "event cut short";
+			break;
+		}
+		a = q[0];
+		b = q[1];
+		q += 2;
+		t = a & 15;
+		type = t;
+		if (t == A_TYPE_ESC)
+			type = rd_var32(&q, err, "type beyond 32 bits");
+		ts += unzz(rd_var(&q, err));
+
+		mode = a >> A_TASK_SHIFT & 3;
+		if (mode != TASK_PREV) {
+			if (mode != TASK_SLOT && mode != TASK_DEF)
+				FAIL(err, "reserved task mode");
+			s = rd_slot(&q, c->task_def, mode != TASK_SLOT, err,
+				    "undefined task slot");
+			tk = &c->tasks[s];
+			if (mode == TASK_DEF) {
+				tk->tgid = rd_var32(&q, err, "tgid beyond 32 bits");
+				v = tk->tgid + unzz(rd_var(&q, err));
+				if (v > UINT32_MAX)
+					FAIL(err, "tid beyond 32 bits");
+				tk->tid = (uint32_t)v;
+				k = *q++;
+				if (k > MN_COMM_LEN) {
+					FAIL(err, "comm longer than 16 bytes");
+					k = 0;
+				}
+				memset(tk->comm, 0, MN_COMM_LEN);
+				memcpy(tk->comm, q, k);
+				q += k;
+				c->task_def |= 1ULL << s;
+			}
+			tgid = tk->tgid;
+			tid = tk->tid;
+			memcpy(&comm0, tk->comm, 8);
+			memcpy(&comm1, tk->comm + 8, 8);
+		}
+
+		mode = a >> A_CB_SHIFT;
+		if (mode >= CB_SLOT) {
+			s = rd_slot(&q, c->cb_def, mode == CB_DEF, err,
+				    "undefined callback slot");
+			cb = &c->cbs[s];
+			if (mode == CB_DEF) {
+				c->sub_def += unzz(rd_var(&q, err));
+				c->ops_def += unzz(rd_var(&q, err));
+				cb->sub = c->sub_def;
+				cb->dev.ops = c->ops_def;
+				cb->dev.kind = rd_var32(&q, err, "device kind beyond 32 bits");
+				cb->dev.id = rd_var32(&q, err, "device id beyond 32 bits");
+				c->cb_def |= 1ULL << s;
+			}
+			c->cb.sub = cb->sub;
+			c->cb.dev.ops = cb->dev.ops;
+			c->cb.dev.kind = cb->dev.kind;
+			c->cb.dev.id = cb->dev.id;
+		}
+
+		mode = b & 3;
+		if (mode >= RANGE_SLOT) {
+			s = rd_slot(&q, c->range_set, mode == RANGE_DEF, err,
+				    "undefined range slot");
+			r = &c->ranges[s];
+			if (mode == RANGE_DEF) {
+				v = d->end - d->start;
+				d->mm += unzz(rd_var(&q, err));
+				d->start += unzz(rd_var(&q, err));
+				d->end = d->start + v + unzz(rd_var(&q, err));
+				d->seq += unzz(rd_var(&q, err));
+				d->event = *q++;
+				r->mm = d->mm;
+				r->start = d->start;
+				r->end = d->end;
+				r->seq = d->seq;
+				r->event = d->event;
+				c->range_set |= 1ULL << s;
+			}
+			c->range.mm = r->mm;
+			c->range.start = r->start;
+			c->range.end = r->end;
+			c->range.seq = r->seq;
+			c->range.event = r->event;
+		}
+
+		switch (b >> B_COOKIE_SHIFT & 3) {
+		case COOKIE_ZERO:
+			cookie = 0;
+			break;
+		case COOKIE_PREV:
+			break;
+		case COOKIE_SLOT:
+			s = rd_slot(&q, c->cookie_set, false, err,
+				    "undefined cookie slot");
+			cookie = c->cookies[s];
+			break;
+		default:
+			s = rd_slot(&q, c->cookie_set, true, err, NULL);
+			c->cookie_def += unzz(rd_var(&q, err));
+			c->cookies[s] = cookie = c->cookie_def;
+			c->cookie_set |= 1ULL << s;
+			break;
+		}
+		if (b & B_ARG)
+			c->arg[t] = rd_var(&q, err);
+		if (b & B_RET) {
+			v = unzz(rd_var(&q, err));
+			if ((int64_t)v != (int32_t)v)
+				FAIL(err, "ret beyond 32 bits");
+			c->ret[t] = (int32_t)v;
+		}
+		if (b & B_FLAGS)
+			c->flags[t] = *q++;
+		if (b & B_CPU) {
+			v = rd_var(&q, err);
+			if (v > UINT16_MAX)
+				FAIL(err, "cpu beyond 16 bits");
+			cpu = (uint16_t)v;
+		}
+		if (q > end)
+			*err = "event cut short";
+		if (*err)
+			break;
+		p = q;
+
+		out = &ev[i];
+		out->ts = ts;
+		if (a >> A_CB_SHIFT == CB_ZERO) {
+			out->sub = 0;
+			out->dev.ops = 0;
+			out->dev.kind = 0;
+			out->dev.id = 0;
+		} else {
+			out->sub = c->cb.sub;
+			out->dev.ops = c->cb.dev.ops;
+			out->dev.kind = c->cb.dev.kind;
+			out->dev.id = c->cb.dev.id;
+		}
+		if ((b & 3) == RANGE_ZERO) {
+			out->mm = 0;
+			out->start = 0;
+			out->end = 0;
+			out->seq = 0;
+			out->event = 0;
+		} else {
+			out->mm = c->range.mm;
+			out->start = c->range.start;
+			out->end = c->range.end;
+			out->seq = c->range.seq;
+			out->event = c->range.event;
+		}
+		out->cookie = cookie;
+		out->arg = c->arg[t];
+		out->type = type;
+		out->tgid = tgid;
+		out->tid = tid;
+		out->ret = c->ret[t];
+		out->cpu = cpu;
+		out->flags = c->flags[t];
+		memcpy(out->comm, &comm0, 8);
+		memcpy(out->comm + 8, &comm1, 8);
+		out->pad = 0;
 	}
-	len = d->end - d->start;
-	r->mm = d->mm + unzz(get_var(in));
-	r->start = d->start + unzz(get_var(in));
-	r->end = r->start + len + unzz(get_var(in));
-	r->seq = d->seq + unzz(get_var(in));
-	r->event = get8(in);
-	c->range_set |= 1ULL << s;
-	c->range_def = *r;
-	c->range = *r;
-}
-
-static void dec_cookie(struct mn_evcodec *c, struct in *in, unsigned int mode)
-{
-	unsigned int s;
-
-	switch (mode) {
-	case COOKIE_ZERO:
-		c->cookie = 0;
-		return;
-	case COOKIE_PREV:
-		return;
-	case COOKIE_SLOT:
-		s = get_slot(in);
-		if (!(c->cookie_set >> s & 1))
-			fail(in, "undefined cookie slot");
-		c->cookie = c->cookies[s];
-		return;
-	default:
-		s = get_slot(in);
-		c->cookie_def += unzz(get_var(in));
-		c->cookies[s] = c->cookie_def;
-		c->cookie_set |= 1ULL << s;
-		c->cookie = c->cookie_def;
-		return;
-	}
+	cur->ts = ts;
+	cur->cookie = cookie;
+	cur->tgid = tgid;
+	cur->tid = tid;
+	cur->cpu = cpu;
+	memcpy(cur->comm, &comm0, 8);
+	memcpy(cur->comm + 8, &comm1, 8);
+	*used = (size_t)(p - start);
+	return i;
 }
 
 size_t mn_evc_decode(struct mn_evcodec *c, const uint8_t *p, size_t len,
 		     struct mn_event *e, const char **err)
 {
-	struct in in = { .p = p, .end = p + len, .err = NULL };
-	unsigned int a, b, t, range;
-	uint64_t v;
+	size_t used;
 
-	a = get8(&in);
-	b = get8(&in);
-	t = a & 15;
-	v = t;
-	if (t == A_TYPE_ESC) {
-		v = get_var(&in);
-		if (v > UINT32_MAX)
-			fail(&in, "type beyond 32 bits");
-	}
-	e->type = (uint32_t)v;
-	c->ts += unzz(get_var(&in));
-	dec_task(c, &in, a >> A_TASK_SHIFT & 3);
-	dec_cb(c, &in, a >> A_CB_SHIFT);
-	range = b & 3;
-	dec_range(c, &in, range);
-	dec_cookie(c, &in, b >> B_COOKIE_SHIFT & 3);
-	if (b & B_ARG)
-		c->arg[t] = get_var(&in);
-	if (b & B_RET) {
-		v = unzz(get_var(&in));
-		if ((int64_t)v != (int32_t)v)
-			fail(&in, "ret beyond 32 bits");
-		c->ret[t] = (int32_t)v;
-	}
-	if (b & B_FLAGS)
-		c->flags[t] = get8(&in);
-	if (b & B_CPU) {
-		v = get_var(&in);
-		if (v > UINT16_MAX)
-			fail(&in, "cpu beyond 16 bits");
-		c->cpu = (uint16_t)v;
-	}
-	if (in.err) {
-		*err = in.err;
-		return 0;
-	}
-	e->ts = c->ts;
-	e->tgid = c->task.tgid;
-	e->tid = c->task.tid;
-	memcpy(e->comm, c->task.comm, MN_COMM_LEN);
-	if (a >> A_CB_SHIFT == CB_ZERO) {
-		e->sub = 0;
-		memset(&e->dev, 0, sizeof(e->dev));
-	} else {
-		e->sub = c->cb.sub;
-		e->dev = c->cb.dev;
-	}
-	if (range == RANGE_ZERO) {
-		e->mm = e->start = e->end = e->seq = 0;
-		e->event = 0;
-	} else {
-		e->mm = c->range.mm;
-		e->start = c->range.start;
-		e->end = c->range.end;
-		e->seq = c->range.seq;
-		e->event = c->range.event;
-	}
-	e->cookie = c->cookie;
-	e->arg = c->arg[t];
-	e->ret = c->ret[t];
-	e->flags = c->flags[t];
-	e->cpu = c->cpu;
-	e->pad = 0;
-	return (size_t)(in.p - p);
+	return mn_evc_decode_block(c, p, len, e, 1, &used, err) ? used : 0;
 }

@@ -76,6 +76,12 @@
 #define MN_EVC_MAX_SIZE		160
 /* Bytes an encoded event takes at least (A, B, ts). */
 #define MN_EVC_MIN_SIZE		3
+/*
+ * Readable bytes the decoder needs after its input (any content; zero
+ * them for memory checkers): more than it can read for one event,
+ * however corrupt.
+ */
+#define MN_EVC_PAD		192
 
 struct mn_evc_task {
 	uint32_t tgid;
@@ -116,6 +122,7 @@ struct mn_evcodec {
 	int32_t ret[16];
 	uint8_t flags[16];
 	uint64_t task_def, cb_def, range_set, cookie_set; /* slots defined */
+	struct mn_event cur;		/* decoder: the previous event */
 	struct mn_evc_task tasks[MN_EVC_SLOTS];
 	struct mn_evc_cb cbs[MN_EVC_SLOTS];
 	struct mn_evc_range ranges[MN_EVC_SLOTS];
@@ -129,10 +136,17 @@ size_t mn_evc_encode(struct mn_evcodec *c, const struct mn_event *e,
 		     uint8_t *out);
 
 /*
- * Decode one event from the @len bytes at @p into @e: bytes read, or 0
- * with *@err set (a static string) when they are not a valid event; the
- * state is then undefined.
+ * Decode up to @n events from the @len bytes at @p (followed by
+ * MN_EVC_PAD readable bytes) into @ev: the number decoded, *@used the
+ * bytes they took. Fewer than @n (and not for lack of bytes: "event cut
+ * short") means the next event is not valid: *@err says why (a static
+ * string; else NULL), and the state is then undefined.
  */
+size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
+			   struct mn_event *ev, size_t n, size_t *used,
+			   const char **err);
+
+/* One event (as mn_evc_decode_block()): bytes read, 0 on error. */
 size_t mn_evc_decode(struct mn_evcodec *c, const uint8_t *p, size_t len,
 		     struct mn_event *e, const char **err);
 

@@ -166,6 +166,11 @@ TEST(cli_help_version)
 	CHECK_STR(p.out, "mnprof " MNPROF_VERSION "\n");
 	done(&p);
 
+	/* argp's hidden debugging options are gone (--HANG sleeps) */
+	parse(&p, "--HANG=0");
+	CHECK_EQ_U64(p.ret, MN_EXIT_FAILURE);
+	done(&p);
+
 	parse(&p, "report --usage");
 	CHECK_EQ_U64(p.ret, MN_EXIT_OK);
 	CHECK(!strncmp(p.out, "Usage: mnprof report", 20));

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "evgen.h"
+#include "stdwork.h"
 #include "testlib.h"
 #include "evcodec.h"
 #include "tracefile.h"
@@ -134,7 +135,7 @@ static void random_next(struct mn_event *e, uint64_t ts,
 TEST(evcodec_round_trip_random)
 {
 	size_t i, n = 100000, off = 0, len, used, max = 0;
-	uint8_t *buf = malloc(n * MN_EVC_MAX_SIZE);
+	uint8_t *buf = calloc(n + 2, MN_EVC_MAX_SIZE);
 	struct mn_event *evs = malloc(n * sizeof(*evs));
 	unsigned int modes_a[16] = { 0 }, modes_b[16] = { 0 };
 	struct mn_evcodec enc, dec;
@@ -197,7 +198,7 @@ TEST(evcodec_round_trip_random)
 /* The largest event fits MN_EVC_MAX_SIZE: every field at its widest. */
 TEST(evcodec_worst_case)
 {
-	uint8_t buf[MN_EVC_MAX_SIZE + 64];
+	uint8_t buf[MN_EVC_MAX_SIZE + MN_EVC_PAD] = { 0 };
 	struct mn_evcodec c, d;
 	struct mn_event e, out;
 	const char *err = NULL;
@@ -225,110 +226,19 @@ TEST(evcodec_worst_case)
 	CHECK_STR(err, "event cut short");
 }
 
-/*
- * The standard workload: 4 two-pass mnsim devices invalidated in a loop
- * (mprotect), with kernel-like pointers and TCG-like times; completions
- * from a timer interrupting another task. 26 events per invalidation.
- */
+/* The standard workload (stdwork.h), 4 devices; a block every @flush_every. */
 static size_t std_workload(struct mn_tf_writer *w, size_t iterations,
 			   size_t flush_every)
 {
-	uint64_t ts = 5000000000ULL, flush = 0xffff888004b20000ULL;
-	size_t it, k, n = 0;
-	struct mn_event e;
+	struct mn_event ev[2 + 6 * 4];
+	struct stdwork g;
+	size_t it, k, n = 0, m;
 
+	stdwork_init(&g, 4, 7);
 	for (it = 0; it < iterations; it++) {
-		uint64_t fl[4];
-
-		memset(&e, 0, sizeof(e));
-		e.type = MN_EV_WALK_BEGIN;
-		e.ts = ts += 20000 + it % 7 * 1000;
-		e.tgid = e.tid = 812;
-		memcpy(e.comm, "mnload", 6);
-		e.mm = 0xffff888003f2a000ULL;
-		e.start = 0x7f3a10000000ULL;
-		e.end = e.start + (1 << 20);
-		e.seq = 2 * it + 1;
-		e.event = 2;			/* protection_vma */
-		e.flags = MN_F_BLOCKABLE;
-		e.cpu = 1;
-		n += !mn_tf_add_event(w, &e);
-		for (k = 0; k < 4; k++) {
-			struct mn_event s = e;
-
-			e.sub = 0xffff888003a1c000ULL + 0x140 * k;
-			e.dev.ops = 0xffffffffc0201040ULL;
-			e.dev.kind = MN_DEV_MNSIM;
-			e.dev.id = (uint32_t)k;
-			e.type = MN_EV_P1_BEGIN;
-			e.flags = MN_F_BLOCKABLE | MN_F_TWO_PASS;
-			e.ts = ts += 1800;
-			n += !mn_tf_add_event(w, &e);
-			/* the submit: no range */
-			s = e;
-			s.type = MN_EV_SUBMIT;
-			s.mm = s.start = s.end = s.seq = 0;
-			s.event = 0;
-			fl[k] = s.cookie = flush += 0x80 * (1 + it % 3);
-			s.arg = MN_SRC_MNSIM;
-			s.flags = MN_F_TWO_PASS;
-			s.ts = ts += 2500;
-			n += !mn_tf_add_event(w, &s);
-			e.type = MN_EV_P1_END;
-			e.cookie = e.sub + 0x100;	/* the finish object */
-			e.ret = 1;
-			e.flags |= MN_F_HAS_FINISH;
-			e.ts = ts += 900;
-			n += !mn_tf_add_event(w, &e);
-			e.ret = 0;
-			e.cookie = 0;
-		}
-		for (k = 0; k < 4; k++) {
-			struct mn_event d = e;
-
-			d.type = MN_EV_DONE;
-			d.mm = d.start = d.end = d.seq = 0;
-			d.event = 0;
-			d.cookie = fl[k];
-			d.arg = MN_SRC_MNSIM;
-			d.tgid = d.tid = 0;
-			memset(d.comm, 0, sizeof(d.comm));
-			memcpy(d.comm, "swapper/0", 9);
-			d.cpu = 0;
-			d.sub = 0xffff888003a1c000ULL + 0x140 * k;
-			d.dev.id = (uint32_t)k;
-			d.flags = MN_F_TWO_PASS;
-			d.ts = ts += 700;
-			n += !mn_tf_add_event(w, &d);
-		}
-		for (k = 0; k < 4; k++) {
-			e.sub = 0xffff888003a1c000ULL + 0x140 * k;
-			e.dev.id = (uint32_t)k;
-			e.cookie = e.sub + 0x100;
-			e.flags = MN_F_TWO_PASS;
-			/* the range's mm only, from the subscription */
-			e.start = e.end = e.seq = 0;
-			e.event = 0;
-			e.type = MN_EV_P2_BEGIN;
-			e.ts = ts += 1100;
-			n += !mn_tf_add_event(w, &e);
-			e.type = MN_EV_P2_END;
-			e.ts = ts += 1500;
-			n += !mn_tf_add_event(w, &e);
-		}
-		memset(&e, 0, sizeof(e));
-		e.type = MN_EV_WALK_END;
-		e.tgid = e.tid = 812;
-		memcpy(e.comm, "mnload", 6);
-		e.mm = 0xffff888003f2a000ULL;
-		e.start = 0x7f3a10000000ULL;
-		e.end = e.start + (1 << 20);
-		e.seq = 2 * it + 1;
-		e.event = 2;
-		e.flags = MN_F_BLOCKABLE;
-		e.cpu = 1;
-		e.ts = ts += 1200;
-		n += !mn_tf_add_event(w, &e);
+		m = stdwork_next(&g, ev);
+		for (k = 0; k < m; k++)
+			n += !mn_tf_add_event(w, &ev[k]);
 		if (flush_every && it % flush_every == flush_every - 1)
 			mn_tf_flush(w);
 	}
