@@ -85,6 +85,10 @@ fuzzers: $(FUZZERS)
 fuzz: $(FUZZERS)
 	tests/fuzz/run $(FUZZ_SECONDS)
 
+# Benchmark helper: synthetic trace files, the reader's own speed.
+$(O)/tfgen: bench/tfgen.c tests/unit/stdwork.h $(CORE_SRCS) $(HDRS) | $(O)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(CORE_SRCS) -lz
+
 # Test helper: makes lib/test_hmm a subscriber and triggers invalidations.
 $(O)/hmm_touch: tests/vm/hmm_touch.c | $(O)
 	$(CC) $(CFLAGS) -o $@ $<
@@ -105,9 +109,11 @@ test: all $(O)/unit-tests fuzzers kernel
 demo: all
 	tools/demo
 
-# Figures, not assertions: what tracing costs the workload.
-bench: all
+# Figures, not assertions: what tracing costs the workload; the trace
+# file's size and how fast report reads it.
+bench: all $(O)/tfgen
 	bench/overhead
+	bench/tracefile
 
 checkpatch:
 	tests/checkpatch.sh

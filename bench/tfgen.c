@@ -6,8 +6,9 @@
  *   tfgen -o FILE [-n EVENTS] [-d DEVICES] [-w WALKS]
  *	write a trace of at least EVENTS events (default 1,000,000) of
  *	DEVICES two-pass mnsim devices (default 4; tests/unit/stdwork.h),
- *	a block (EVENTS record) every WALKS invalidations (default 1, as
- *	the recorder under that workload writes one every poll)
+ *	a block (EVENTS record) every WALKS invalidations (default 32:
+ *	what mnprof record writes every 100 ms in the test VM under that
+ *	workload; on hardware blocks are fuller, up to MN_TF_MAX_BATCH)
  *   tfgen -r FILE
  *	read FILE, decoding every event but analysing none; print
  *	"EVENTS SECONDS" (the reader's share of `mnprof report`)
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
 {
 	const char *out = NULL, *in = NULL;
 	unsigned long long events = 1000000;
-	unsigned int devices = 4, walks = 1;
+	unsigned int devices = 4, walks = 32;
 	int c;
 
 	while ((c = getopt(argc, argv, "o:n:d:w:r:")) != -1) {

@@ -22,12 +22,22 @@
 #include "text.h"
 #include "tracefile.h"
 
+/*
+ * Events are written in blocks (EVENTS records) when a block is full
+ * (MN_TF_MAX_BATCH) and after the first poll REC_FLUSH_NS after the last
+ * block: a killed recorder loses at most that much of the end of its
+ * run, and blocks stay large enough to cost little (a 20-byte record
+ * header, a CRC, a read each; per poll, blocks would average 16 events).
+ */
+#define REC_FLUSH_NS	100000000ULL
+
 struct rec_ctx {
 	struct mn_run *run;
 	struct mn_tf_writer *w;
 	struct mn_stacks stacks;	/* written stacks */
 	struct mn_names written;	/* names written */
 	uint64_t next_names_ns;
+	uint64_t next_flush_ns;
 	int err;
 };
 
@@ -95,18 +105,21 @@ static int on_event(const struct mn_event *e, void *arg)
 	return 0;
 }
 
-/* After each poll: flush the batch, and now and then the new names. */
+/* After each poll: now and then the block of events, and the new names. */
 static int rec_after_poll(void *arg)
 {
 	struct rec_ctx *c = arg;
+	uint64_t now = mn_run_now_ns();
 	int err = c->err;
 
-	if (!err && mn_run_now_ns() >= c->next_names_ns) {
+	if (!err && now >= c->next_names_ns) {
 		err = write_new_names(c);
-		c->next_names_ns = mn_run_now_ns() + 1000000000ULL;
+		c->next_names_ns = now + 1000000000ULL;
 	}
-	if (!err)
+	if (!err && now >= c->next_flush_ns) {
 		err = mn_tf_flush(c->w);
+		c->next_flush_ns = now + REC_FLUSH_NS;
+	}
 	if (err)
 		fprintf(stderr, "mnprof record: writing '%s': %s\n",
 			c->run->cli->output, strerror(-err));

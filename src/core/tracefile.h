@@ -46,8 +46,8 @@
  *
  * The writer writes each record whole and flushes it, so a recorder
  * killed at any time leaves a file readable up to its last complete
- * record (the recorder writes a block of events after each drain of the
- * ring buffer): the reader then reports "incomplete" (no END record) and, for a
+ * record (the recorder writes a block of events every 100 ms, or
+ * sooner when MN_TF_MAX_BATCH events are waiting): the reader then reports "incomplete" (no END record) and, for a
  * partial last record, "truncated" with a warning. Anything else that is
  * wrong (magic, version, a CRC, a record number, a length above the
  * sanity limits, a payload that does not parse) is an error that names
@@ -166,8 +166,9 @@ int mn_tf_write_events(struct mn_tf_writer *w, const struct mn_event *ev,
 		       size_t n);
 /*
  * Buffered: add one event; a full buffer (MN_TF_MAX_BATCH) is written at
- * once. mn_tf_flush() writes what is buffered: call it after each ring
- * buffer poll, so a killed recorder loses at most that batch.
+ * once. mn_tf_flush() writes what is buffered as one block: a killed
+ * recorder loses what it had not flushed (mnprof record flushes every
+ * 100 ms).
  */
 int mn_tf_add_event(struct mn_tf_writer *w, const struct mn_event *e);
 int mn_tf_flush(struct mn_tf_writer *w);

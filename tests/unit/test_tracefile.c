@@ -115,6 +115,7 @@ static void sample_header(struct mn_tf_header *h)
 	snprintf(h->kernel, sizeof(h->kernel), "6.12.117-mnprof");
 	snprintf(h->cmdline, sizeof(h->cmdline), "mnprof record -o t.mnp");
 	snprintf(h->tool_version, sizeof(h->tool_version), "0.1.0");
+	snprintf(h->source, sizeof(h->source), "fentry");
 }
 
 static void sample_counters(uint64_t *c)
@@ -298,6 +299,7 @@ TEST(tracefile_round_trip)
 	CHECK_LSTR(l.t.hdr.kernel, "6.12.117-mnprof");
 	CHECK_LSTR(l.t.hdr.cmdline, "mnprof record -o t.mnp");
 	CHECK_LSTR(l.t.hdr.tool_version, "0.1.0");
+	CHECK_LSTR(l.t.hdr.source, "fentry");
 	CHECK_EQ_U64(l.t.hdr.start_mono_ns, START_MONO);
 	CHECK_EQ_U64(l.t.hdr.start_realtime_ns, 1767225600000000000ULL);
 	CHECK_EQ_U64(l.t.hdr.format_version, MN_TF_VERSION);
