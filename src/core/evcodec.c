@@ -315,6 +315,11 @@ size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
 	struct mn_event *cur = &c->cur, *out;
 	uint64_t ts = cur->ts, cookie = cur->cookie, v;
 	uint64_t comm0, comm1;
+	uint64_t sub = c->cb.sub, ops = c->cb.dev.ops;
+	uint32_t kind = c->cb.dev.kind, id = c->cb.dev.id;
+	uint64_t mm = c->range.mm, rstart = c->range.start;
+	uint64_t rend = c->range.end, seq = c->range.seq;
+	uint8_t event = c->range.event;
 	uint32_t tgid = cur->tgid, tid = cur->tid, type;
 	uint16_t cpu = cur->cpu;
 	unsigned int a, b, t, s, mode, k;
@@ -384,10 +389,10 @@ size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
 				cb->dev.id = rd_var32(&q, err, "device id beyond 32 bits");
 				c->cb_def |= 1ULL << s;
 			}
-			c->cb.sub = cb->sub;
-			c->cb.dev.ops = cb->dev.ops;
-			c->cb.dev.kind = cb->dev.kind;
-			c->cb.dev.id = cb->dev.id;
+			sub = cb->sub;
+			ops = cb->dev.ops;
+			kind = cb->dev.kind;
+			id = cb->dev.id;
 		}
 
 		mode = b & 3;
@@ -409,11 +414,11 @@ size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
 				r->event = d->event;
 				c->range_set |= 1ULL << s;
 			}
-			c->range.mm = r->mm;
-			c->range.start = r->start;
-			c->range.end = r->end;
-			c->range.seq = r->seq;
-			c->range.event = r->event;
+			mm = r->mm;
+			rstart = r->start;
+			rend = r->end;
+			seq = r->seq;
+			event = r->event;
 		}
 
 		switch (b >> B_COOKIE_SHIFT & 3) {
@@ -464,10 +469,10 @@ size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
 			out->dev.kind = 0;
 			out->dev.id = 0;
 		} else {
-			out->sub = c->cb.sub;
-			out->dev.ops = c->cb.dev.ops;
-			out->dev.kind = c->cb.dev.kind;
-			out->dev.id = c->cb.dev.id;
+			out->sub = sub;
+			out->dev.ops = ops;
+			out->dev.kind = kind;
+			out->dev.id = id;
 		}
 		if ((b & 3) == RANGE_ZERO) {
 			out->mm = 0;
@@ -476,11 +481,11 @@ size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
 			out->seq = 0;
 			out->event = 0;
 		} else {
-			out->mm = c->range.mm;
-			out->start = c->range.start;
-			out->end = c->range.end;
-			out->seq = c->range.seq;
-			out->event = c->range.event;
+			out->mm = mm;
+			out->start = rstart;
+			out->end = rend;
+			out->seq = seq;
+			out->event = event;
 		}
 		out->cookie = cookie;
 		out->arg = c->arg[t];
@@ -494,6 +499,15 @@ size_t mn_evc_decode_block(struct mn_evcodec *c, const uint8_t *p, size_t len,
 		memcpy(out->comm + 8, &comm1, 8);
 		out->pad = 0;
 	}
+	c->cb.sub = sub;
+	c->cb.dev.ops = ops;
+	c->cb.dev.kind = kind;
+	c->cb.dev.id = id;
+	c->range.mm = mm;
+	c->range.start = rstart;
+	c->range.end = rend;
+	c->range.seq = seq;
+	c->range.event = event;
 	cur->ts = ts;
 	cur->cookie = cookie;
 	cur->tgid = tgid;

@@ -691,6 +691,9 @@ static int do_stack(struct rd *r, struct dec *d)
 
 	if (!d->err && n > MN_STACK_MAX_FRAMES)
 		return rec_err(r, "more frames than the format allows");
+	/* each frame is a string of at least its 4-byte length */
+	if (!d->err && (uint64_t)n * 4 > d->len - d->off)
+		return rec_err(r, "more frames than the record holds");
 	if (!d->err && n) {
 		text = calloc(n, sizeof(*text));
 		frames = calloc(n, sizeof(*frames));

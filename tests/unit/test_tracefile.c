@@ -850,6 +850,16 @@ TEST(tracefile_absurd_lengths)
 	le32p(pl + 12, 0);
 	craft_rec(&c, MN_TF_STACK, pl, 16);
 	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "(stack) at offset 76: more frames than the record "
+		     "holds"));
+
+	/* frames whose strings run past the payload */
+	craft_begin(&c);
+	le32p(pl + 8, 2);
+	le32p(pl + 12, 0);
+	le32p(pl + 16, 9);
+	craft_rec(&c, MN_TF_STACK, pl, 20);
+	craft_load(&c, msg, sizeof(msg), NULL);
 	CHECK(strstr(msg, "(stack) at offset 76: payload too short"));
 
 	/* a 2 GB string */
