@@ -172,13 +172,15 @@ static error_t usage_error(struct argp_state *state, const char *fmt, ...)
 
 static error_t usage_error(struct argp_state *state, const char *fmt, ...)
 {
-	char msg[512];
+	char *msg = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	argp_error(state, "%s", msg);
+	argp_error(state, "%s", msg ? msg : fmt);
+	free(msg);
 	return EINVAL;
 }
 
