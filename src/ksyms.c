@@ -17,6 +17,12 @@
 
 #include "ksyms.h"
 
+/*
+ * Names are stored in chunks of this size: small files (tests, fuzzing)
+ * stay small, /proc/kallsyms (some 6 MB of names) takes a hundred.
+ */
+#define KS_CHUNK		(64u << 10)
+
 /* Farther than this from the symbol below it, an address is "unknown". */
 #define MN_KSYM_MAX_OFF		(1u << 20)
 
@@ -38,7 +44,7 @@ static char *ks_strdup(struct mn_ksyms *ks, const char *s, size_t len)
 	char *p, **c;
 
 	if (ks->arena_used + len + 1 > ks->arena_cap) {
-		size_t cap = len + 1 > 1 << 20 ? len + 1 : 1 << 20;
+		size_t cap = len + 1 > KS_CHUNK ? len + 1 : KS_CHUNK;
 
 		c = realloc(ks->chunks, (ks->nr_chunks + 1) * sizeof(*c));
 		if (!c)
@@ -182,7 +188,7 @@ static int ks_parse_line(struct mn_ksyms *ks, char *line)
 		return 0;
 
 	if (ks->nr == ks->cap) {
-		size_t cap = ks->cap ? 2 * ks->cap : 65536;
+		size_t cap = ks->cap ? 2 * ks->cap : 4096;
 
 		s = realloc(ks->syms, cap * sizeof(*s));
 		if (!s)
