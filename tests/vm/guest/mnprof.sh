@@ -195,10 +195,14 @@ for k in wall_mean_us serial_mean_us gain; do
 done
 
 echo "# a killed recorder, truncated and corrupt files"
-$M record -o "$out/killed.mnprof" >/dev/null 2>&1 &
+$M record -o "$out/killed.mnprof" >/dev/null 2>"$out/killed-rec.err" &
 rpid=$!
-sleep 1
+for _ in $(seq 300); do
+	grep -q Recording "$out/killed-rec.err" && break
+	sleep 0.1
+done
 $L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 100 --mode two-pass >/dev/null
+sleep 0.3	# a block is written every 100 ms
 kill -KILL $rpid
 wait $rpid 2>/dev/null
 $M report "$out/killed.mnprof" >"$out/killed.txt" 2>"$out/killed.err"
