@@ -4,8 +4,9 @@
  * (reader, event decoder, analyzer, check rules, text and JSON output of
  * both, when the file could be read). CRCs are not enforced in this
  * build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, tracefile.c), or
- * mutations would never get past them. Seeds: tests/fuzz/seeds/tracefile
- * (recordings of the test VM).
+ * mutations would never get past them, nor the preamble's event ABI
+ * version (seeds outlive ABI changes). Seeds: tests/fuzz/seeds/tracefile
+ * (recordings of the test VM; tests/fuzz/make-seeds).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
