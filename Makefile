@@ -5,7 +5,9 @@
 #   make test         everything: unit tests, tool tests, VM tests (builds the
 #                     test kernel on first use, cached in /var/cache/mnprof)
 #   make demo         the demo in the test VM (see README.md)
-#   make bench        benchmarks: mnprof's overhead on the workload (figures)
+#   make bench        benchmarks: mnprof's overhead on the workload, trace
+#                     file size and report speed (figures)
+#   make fuzz         run each libFuzzer target FUZZ_SECONDS (default 60)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
 #   make clean
@@ -33,7 +35,7 @@ UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test demo bench kernel checkpatch clean tools
+.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers
 
 all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
 
@@ -55,8 +57,39 @@ $(O)/mnprof-asan: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.sk
 
 # The analysis core is tested on its own: no libbpf, no kernel (kallsyms
 # parsing, plain C too, with it).
-$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c $(HDRS) $(wildcard tests/unit/*.h) | $(O)
-	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c
+$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c $(HDRS) $(wildcard tests/unit/*.h) | $(O)
+	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c -lz
+
+# libFuzzer targets (tests/fuzz/): the trace file reader (with the analysis
+# and output of report), the kallsyms parser, the command line parser.
+FUZZ_CC		?= clang-19
+FUZZ_FLAGS	:= -g -O1 -std=gnu11 $(WARN) -fsanitize=fuzzer,address,undefined \
+		   -fno-sanitize-recover=all -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+		   -Iinclude -Isrc -Isrc/core -Isrc/output
+FUZZ_SECONDS	?= 60
+FUZZERS		:= $(O)/fuzz/tracefile $(O)/fuzz/ksyms $(O)/fuzz/cli
+
+$(O)/fuzz:
+	mkdir -p $@
+
+$(O)/fuzz/tracefile: tests/fuzz/fuzz_tracefile.c $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) | $(O)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) $(OUTPUT_SRCS) -lz
+
+$(O)/fuzz/ksyms: tests/fuzz/fuzz_ksyms.c src/ksyms.c src/ksyms.h | $(O)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< src/ksyms.c
+
+$(O)/fuzz/cli: tests/fuzz/fuzz_cli.c src/cli_parse.c src/cli.h src/core/summary.c $(HDRS) | $(O)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< src/cli_parse.c $(CORE_SRCS) -lz
+
+fuzzers: $(FUZZERS)
+
+# Each target FUZZ_SECONDS from its seeds; a crash fails (reproducer kept).
+fuzz: $(FUZZERS)
+	tests/fuzz/run $(FUZZ_SECONDS)
+
+# Benchmark helper: synthetic trace files, the reader's own speed.
+$(O)/tfgen: bench/tfgen.c tests/unit/stdwork.h $(CORE_SRCS) $(HDRS) | $(O)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(CORE_SRCS) -lz
 
 # The loader on its own, for the VM loader suite (tests/vm/loader-smoke.test).
 $(O)/loader-smoke: tests/vm/loader-smoke.c $(LOADER_SRCS) $(CORE_SRCS) $(HDRS) $(O)/mnprof.skel.h
@@ -82,15 +115,17 @@ kernel:
 	tools/vmtest/build-kernel --kernel all
 
 # The kernel first: checkpatch, patch-apply and the VM suites need its tree.
-test: all $(O)/unit-tests $(O)/loader-unit-tests kernel
+test: all $(O)/unit-tests $(O)/loader-unit-tests fuzzers kernel
 	tests/run
 
 demo: all
 	tools/demo
 
-# Figures, not assertions: what tracing costs the workload.
-bench: all
+# Figures, not assertions: what tracing costs the workload; the trace
+# file's size and how fast report reads it.
+bench: all $(O)/tfgen
 	bench/overhead
+	bench/tracefile
 
 checkpatch:
 	tests/checkpatch.sh

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "loader.h"
 
@@ -74,6 +75,25 @@ struct mn_cli {
 	bool report_check;
 	char **workload;
 };
+
+/* mn_cli_parse(): the command is to run. */
+#define MN_CLI_RUN		(-1)
+
+/* The defaults of every option (mn_cli_parse() starts from them). */
+void mn_cli_defaults(struct mn_cli *cli);
+
+/*
+ * Parse the command line (argv[0] is the program) into @cli, whose
+ * strings then point into @argv (which it may rewrite: argv[1] becomes
+ * "mnprof CMD" for a command). Returns MN_CLI_RUN when the command is to
+ * run, or the status mnprof exits with: MN_EXIT_OK after --help, --usage
+ * or --version (printed on @out), MN_EXIT_FAILURE after a usage error
+ * (explained on @err; getopt's own messages go to stderr). Never exits;
+ * one parse at a time (argp's program name and the parse state are
+ * global).
+ */
+int mn_cli_parse(struct mn_cli *cli, int argc, char **argv, FILE *out,
+		 FILE *err);
 
 /* Set by SIGINT/SIGTERM: stop, print what we have, clean up. */
 extern volatile sig_atomic_t mn_stop;

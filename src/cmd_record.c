@@ -7,9 +7,11 @@
  * report FILE` can be compared with it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,12 +22,22 @@
 #include "text.h"
 #include "tracefile.h"
 
+/*
+ * Events are written in blocks (EVENTS records) when a block is full
+ * (MN_TF_MAX_BATCH) and after the first poll REC_FLUSH_NS after the last
+ * block: a killed recorder loses at most that much of the end of its
+ * run, and blocks stay large enough to cost little (a 20-byte record
+ * header, a CRC, a read each; per poll, blocks would average 16 events).
+ */
+#define REC_FLUSH_NS	100000000ULL
+
 struct rec_ctx {
 	struct mn_run *run;
 	struct mn_tf_writer *w;
 	struct mn_stacks stacks;	/* written stacks */
 	struct mn_names written;	/* names written */
 	uint64_t next_names_ns;
+	uint64_t next_flush_ns;
 	int err;
 };
 
@@ -93,18 +105,21 @@ static int on_event(const struct mn_event *e, void *arg)
 	return 0;
 }
 
-/* After each poll: flush the batch, and now and then the new names. */
+/* After each poll: now and then the block of events, and the new names. */
 static int rec_after_poll(void *arg)
 {
 	struct rec_ctx *c = arg;
+	uint64_t now = mn_run_now_ns();
 	int err = c->err;
 
-	if (!err && mn_run_now_ns() >= c->next_names_ns) {
+	if (!err && now >= c->next_names_ns) {
 		err = write_new_names(c);
-		c->next_names_ns = mn_run_now_ns() + 1000000000ULL;
+		c->next_names_ns = now + 1000000000ULL;
 	}
-	if (!err)
+	if (!err && now >= c->next_flush_ns) {
 		err = mn_tf_flush(c->w);
+		c->next_flush_ns = now + REC_FLUSH_NS;
+	}
 	if (err)
 		fprintf(stderr, "mnprof record: writing '%s': %s\n",
 			c->run->cli->output, strerror(-err));
@@ -127,6 +142,8 @@ static void fill_header(struct mn_tf_header *h, const struct mn_run *r)
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
 	}
 	snprintf(h->tool_version, sizeof(h->tool_version), "mnprof %s", MNPROF_VERSION);
+	snprintf(h->source, sizeof(h->source), "%s",
+		 mn_loader_source(r->loader));
 	f = fopen("/proc/self/cmdline", "r");
 	if (f) {
 		n = fread(h->cmdline, 1, sizeof(h->cmdline) - 1, f);
@@ -135,6 +152,33 @@ static void fill_header(struct mn_tf_header *h, const struct mn_run *r)
 	for (size_t i = 0; i + 1 < n; i++)
 		if (!h->cmdline[i])
 			h->cmdline[i] = ' ';
+}
+
+/*
+ * The trace file, created 0600: it holds kernel addresses and stacks. An
+ * existing regular file is truncated and made 0600 too.
+ */
+static FILE *open_output(const char *path)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &sb) && S_ISREG(sb.st_mode) && (sb.st_mode & 077) &&
+	    fchmod(fd, 0600)) {
+		fprintf(stderr, "mnprof record: cannot make '%s' private (mode 0600): %s\n",
+			path, strerror(errno));
+		close(fd);
+		errno = EPERM;
+		return NULL;
+	}
+	f = fdopen(fd, "wb");
+	if (!f)
+		close(fd);
+	return f;
 }
 
 int mn_cmd_record(const struct mn_cli *cli)
@@ -146,7 +190,7 @@ int mn_cmd_record(const struct mn_cli *cli)
 	FILE *f;
 	int ret = MN_EXIT_OK, err;
 
-	f = fopen(cli->output, "wb");
+	f = open_output(cli->output);
 	if (!f) {
 		fprintf(stderr, "mnprof record: cannot write '%s': %s\n",
 			cli->output, strerror(errno));

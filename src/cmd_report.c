@@ -28,8 +28,10 @@ int mn_cmd_report(const struct mn_cli *cli)
 
 	f = fopen(cli->input, "rb");
 	if (!f) {
-		fprintf(stderr, "mnprof report: cannot read '%s': %s\n",
-			cli->input, strerror(errno));
+		fprintf(stderr, "mnprof report: cannot read '%s': %s%s\n",
+			cli->input, strerror(errno), errno == EACCES ?
+			" (mnprof record makes trace files private, mode 0600: "
+			"chown it to the user who reports, or report as its owner)" : "");
 		return MN_EXIT_FAILURE;
 	}
 	mn_summary_init(&s, cli->unit_ns);
@@ -64,9 +66,10 @@ int mn_cmd_report(const struct mn_cli *cli)
 		fprintf(stderr, "mnprof report: warning: %s: %s\n", cli->input,
 			st.msg);
 	mn_run_report_anomalies(mn_analyzer_stats(an));
+	snprintf(s.source, sizeof(s.source), "%s", t.hdr.source);
 	if (!cli->json)
-		printf("Recorded on %s (%s) by %s\n\n", t.hdr.host, t.hdr.kernel,
-		       t.hdr.tool_version);
+		printf("Recorded on %s (%s) by %s\n\n", t.hdr.host,
+		       t.hdr.kernel, t.hdr.tool_version);
 	if (chk) {
 		struct mn_check_sources src = {
 			.summary = &s,

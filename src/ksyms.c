@@ -17,6 +17,12 @@
 
 #include "ksyms.h"
 
+/*
+ * Names are stored in chunks of this size: small files (tests, fuzzing)
+ * stay small, /proc/kallsyms (some 6 MB of names) takes a hundred.
+ */
+#define KS_CHUNK		(64u << 10)
+
 /* Farther than this from the symbol below it, an address is "unknown". */
 #define MN_KSYM_MAX_OFF		(1u << 20)
 
@@ -38,7 +44,7 @@ static char *ks_strdup(struct mn_ksyms *ks, const char *s, size_t len)
 	char *p, **c;
 
 	if (ks->arena_used + len + 1 > ks->arena_cap) {
-		size_t cap = len + 1 > 1 << 20 ? len + 1 : 1 << 20;
+		size_t cap = len + 1 > KS_CHUNK ? len + 1 : KS_CHUNK;
 
 		c = realloc(ks->chunks, (ks->nr_chunks + 1) * sizeof(*c));
 		if (!c)
@@ -182,7 +188,7 @@ static int ks_parse_line(struct mn_ksyms *ks, char *line)
 		return 0;
 
 	if (ks->nr == ks->cap) {
-		size_t cap = ks->cap ? 2 * ks->cap : 65536;
+		size_t cap = ks->cap ? 2 * ks->cap : 4096;
 
 		s = realloc(ks->syms, cap * sizeof(*s));
 		if (!s)
@@ -208,20 +214,15 @@ static int ks_parse_line(struct mn_ksyms *ks, char *line)
 	return 0;
 }
 
-struct mn_ksyms *mn_ksyms_load(const char *path)
+struct mn_ksyms *mn_ksyms_read(FILE *f)
 {
 	struct mn_ksyms *ks;
 	char *line = NULL;
 	size_t cap = 0, i;
-	FILE *f;
 	int err = 0;
 
-	f = fopen(path ? path : "/proc/kallsyms", "re");
-	if (!f)
-		return NULL;
 	ks = calloc(1, sizeof(*ks));
 	if (!ks) {
-		fclose(f);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -234,9 +235,9 @@ struct mn_ksyms *mn_ksyms_load(const char *path)
 	if (!err && ferror(f))
 		err = EIO;
 	free(line);
-	fclose(f);
 	if (!err) {
-		qsort(ks->syms, ks->nr, sizeof(*ks->syms), cmp_addr);
+		if (ks->nr)
+			qsort(ks->syms, ks->nr, sizeof(*ks->syms), cmp_addr);
 		ks->by_name = malloc((ks->nr ? ks->nr : 1) * sizeof(*ks->by_name));
 		if (!ks->by_name)
 			err = ENOMEM;
@@ -249,6 +250,22 @@ struct mn_ksyms *mn_ksyms_load(const char *path)
 	for (i = 0; i < ks->nr; i++)
 		ks->by_name[i] = &ks->syms[i];
 	qsort(ks->by_name, ks->nr, sizeof(*ks->by_name), cmp_name);
+	return ks;
+}
+
+struct mn_ksyms *mn_ksyms_load(const char *path)
+{
+	struct mn_ksyms *ks;
+	FILE *f;
+	int err;
+
+	f = fopen(path ? path : "/proc/kallsyms", "re");
+	if (!f)
+		return NULL;
+	ks = mn_ksyms_read(f);
+	err = errno;
+	fclose(f);
+	errno = err;
 	return ks;
 }
 

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /**
  * struct mn_ksym - one kernel symbol
@@ -31,6 +32,12 @@ struct mn_ksyms;
 
 /* Load a kallsyms file (NULL: /proc/kallsyms). NULL with errno on failure. */
 struct mn_ksyms *mn_ksyms_load(const char *path);
+
+/*
+ * The same from a stream in that format, read to its end (not closed);
+ * lines that are not symbols are skipped.
+ */
+struct mn_ksyms *mn_ksyms_read(FILE *f);
 void mn_ksyms_free(struct mn_ksyms *ks);
 
 /* Number of symbols; whether any address is non-zero. */

@@ -72,7 +72,7 @@ struct mn_whatif_entry {
 struct mn_summary {
 	uint64_t unit_ns;
 	uint64_t duration_ns;
-	char source[16];
+	char source[32];
 	struct mn_hist_entry *hists;
 	size_t nr_hists, cap_hists;
 	struct mn_hmap hist_index;

@@ -5,65 +5,36 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "tracefile.h"
 
-/* --- CRC-32 (IEEE 802.3, reflected, polynomial 0xedb88320) ---------------- */
+/*
+ * Fuzzing builds (tests/fuzz/) check CRCs but do not enforce them: the
+ * fuzzer's mutations must reach the parsers behind them. Nor the event
+ * ABI version of the preamble: seeds recorded before an ABI change still
+ * lead somewhere.
+ */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define FUZZING		1
+#else
+#define FUZZING		0
+#endif
 
-static const uint32_t crc_table[256] = {
-	0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f,
-	0xe963a535, 0x9e6495a3, 0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988,
-	0x09b64c2b, 0x7eb17cbd, 0xe7b82d07, 0x90bf1d91, 0x1db71064, 0x6ab020f2,
-	0xf3b97148, 0x84be41de, 0x1adad47d, 0x6ddde4eb, 0xf4d4b551, 0x83d385c7,
-	0x136c9856, 0x646ba8c0, 0xfd62f97a, 0x8a65c9ec, 0x14015c4f, 0x63066cd9,
-	0xfa0f3d63, 0x8d080df5, 0x3b6e20c8, 0x4c69105e, 0xd56041e4, 0xa2677172,
-	0x3c03e4d1, 0x4b04d447, 0xd20d85fd, 0xa50ab56b, 0x35b5a8fa, 0x42b2986c,
-	0xdbbbc9d6, 0xacbcf940, 0x32d86ce3, 0x45df5c75, 0xdcd60dcf, 0xabd13d59,
-	0x26d930ac, 0x51de003a, 0xc8d75180, 0xbfd06116, 0x21b4f4b5, 0x56b3c423,
-	0xcfba9599, 0xb8bda50f, 0x2802b89e, 0x5f058808, 0xc60cd9b2, 0xb10be924,
-	0x2f6f7c87, 0x58684c11, 0xc1611dab, 0xb6662d3d, 0x76dc4190, 0x01db7106,
-	0x98d220bc, 0xefd5102a, 0x71b18589, 0x06b6b51f, 0x9fbfe4a5, 0xe8b8d433,
-	0x7807c9a2, 0x0f00f934, 0x9609a88e, 0xe10e9818, 0x7f6a0dbb, 0x086d3d2d,
-	0x91646c97, 0xe6635c01, 0x6b6b51f4, 0x1c6c6162, 0x856530d8, 0xf262004e,
-	0x6c0695ed, 0x1b01a57b, 0x8208f4c1, 0xf50fc457, 0x65b0d9c6, 0x12b7e950,
-	0x8bbeb8ea, 0xfcb9887c, 0x62dd1ddf, 0x15da2d49, 0x8cd37cf3, 0xfbd44c65,
-	0x4db26158, 0x3ab551ce, 0xa3bc0074, 0xd4bb30e2, 0x4adfa541, 0x3dd895d7,
-	0xa4d1c46d, 0xd3d6f4fb, 0x4369e96a, 0x346ed9fc, 0xad678846, 0xda60b8d0,
-	0x44042d73, 0x33031de5, 0xaa0a4c5f, 0xdd0d7cc9, 0x5005713c, 0x270241aa,
-	0xbe0b1010, 0xc90c2086, 0x5768b525, 0x206f85b3, 0xb966d409, 0xce61e49f,
-	0x5edef90e, 0x29d9c998, 0xb0d09822, 0xc7d7a8b4, 0x59b33d17, 0x2eb40d81,
-	0xb7bd5c3b, 0xc0ba6cad, 0xedb88320, 0x9abfb3b6, 0x03b6e20c, 0x74b1d29a,
-	0xead54739, 0x9dd277af, 0x04db2615, 0x73dc1683, 0xe3630b12, 0x94643b84,
-	0x0d6d6a3e, 0x7a6a5aa8, 0xe40ecf0b, 0x9309ff9d, 0x0a00ae27, 0x7d079eb1,
-	0xf00f9344, 0x8708a3d2, 0x1e01f268, 0x6906c2fe, 0xf762575d, 0x806567cb,
-	0x196c3671, 0x6e6b06e7, 0xfed41b76, 0x89d32be0, 0x10da7a5a, 0x67dd4acc,
-	0xf9b9df6f, 0x8ebeeff9, 0x17b7be43, 0x60b08ed5, 0xd6d6a3e8, 0xa1d1937e,
-	0x38d8c2c4, 0x4fdff252, 0xd1bb67f1, 0xa6bc5767, 0x3fb506dd, 0x48b2364b,
-	0xd80d2bda, 0xaf0a1b4c, 0x36034af6, 0x41047a60, 0xdf60efc3, 0xa867df55,
-	0x316e8eef, 0x4669be79, 0xcb61b38c, 0xbc66831a, 0x256fd2a0, 0x5268e236,
-	0xcc0c7795, 0xbb0b4703, 0x220216b9, 0x5505262f, 0xc5ba3bbe, 0xb2bd0b28,
-	0x2bb45a92, 0x5cb36a04, 0xc2d7ffa7, 0xb5d0cf31, 0x2cd99e8b, 0x5bdeae1d,
-	0x9b64c2b0, 0xec63f226, 0x756aa39c, 0x026d930a, 0x9c0906a9, 0xeb0e363f,
-	0x72076785, 0x05005713, 0x95bf4a82, 0xe2b87a14, 0x7bb12bae, 0x0cb61b38,
-	0x92d28e9b, 0xe5d5be0d, 0x7cdcefb7, 0x0bdbdf21, 0x86d3d2d4, 0xf1d4e242,
-	0x68ddb3f8, 0x1fda836e, 0x81be16cd, 0xf6b9265b, 0x6fb077e1, 0x18b74777,
-	0x88085ae6, 0xff0f6a70, 0x66063bca, 0x11010b5c, 0x8f659eff, 0xf862ae69,
-	0x616bffd3, 0x166ccf45, 0xa00ae278, 0xd70dd2ee, 0x4e048354, 0x3903b3c2,
-	0xa7672661, 0xd06016f7, 0x4969474d, 0x3e6e77db, 0xaed16a4a, 0xd9d65adc,
-	0x40df0b66, 0x37d83bf0, 0xa9bcae53, 0xdebb9ec5, 0x47b2cf7f, 0x30b5ffe9,
-	0xbdbdf21c, 0xcabac28a, 0x53b39330, 0x24b4a3a6, 0xbad03605, 0xcdd70693,
-	0x54de5729, 0x23d967bf, 0xb3667a2e, 0xc4614ab8, 0x5d681b02, 0x2a6f2b94,
-	0xb40bbe37, 0xc30c8ea1, 0x5a05df1b, 0x2d02ef8d,
-};
+/* --- CRC-32 (IEEE 802.3, as zlib's crc32(): zlib's, several GB/s) ---------- */
 
 uint32_t mn_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
+	const Bytef *p = buf;
+	uInt k;
 
-	crc = ~crc;
-	while (len--)
-		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
+	while (len) {
+		k = len > (1u << 30) ? 1u << 30 : (uInt)len;
+		crc = (uint32_t)crc32(crc, p, k);
+		p += k;
+		len -= k;
+	}
+	return crc;
 }
 
 const char *mn_tf_type_name(uint32_t type)
@@ -173,22 +144,6 @@ static uint8_t *enc_room(struct enc *e, size_t n)
 	return p;
 }
 
-static void put_u8(struct enc *e, uint8_t v)
-{
-	uint8_t *p = enc_room(e, 1);
-
-	if (p)
-		*p = v;
-}
-
-static void put_u16(struct enc *e, uint16_t v)
-{
-	uint8_t *p = enc_room(e, 2);
-
-	if (p)
-		le16(p, v);
-}
-
 static void put_u32(struct enc *e, uint32_t v)
 {
 	uint8_t *p = enc_room(e, 4);
@@ -222,29 +177,6 @@ static void put_str(struct enc *e, const char *s)
 	put_bytes(e, s, n);
 }
 
-static void put_event(struct enc *e, const struct mn_event *ev)
-{
-	put_u64(e, ev->ts);
-	put_u64(e, ev->sub);
-	put_u64(e, ev->mm);
-	put_u64(e, ev->start);
-	put_u64(e, ev->end);
-	put_u64(e, ev->seq);
-	put_u64(e, ev->cookie);
-	put_u64(e, ev->arg);
-	put_u64(e, ev->dev.ops);
-	put_u32(e, ev->dev.kind);
-	put_u32(e, ev->dev.id);
-	put_u32(e, ev->type);
-	put_u32(e, ev->tgid);
-	put_u32(e, ev->tid);
-	put_u32(e, (uint32_t)ev->ret);
-	put_u16(e, ev->cpu);
-	put_u8(e, ev->event);
-	put_u8(e, ev->flags);
-	put_bytes(e, ev->comm, MN_COMM_LEN);
-}
-
 /* --- writer --------------------------------------------------------------- */
 
 struct mn_tf_writer {
@@ -252,9 +184,10 @@ struct mn_tf_writer {
 	int err;
 	uint32_t seq;		/* next record number */
 	uint64_t events;
-	struct enc rec;
-	struct mn_event *batch;	/* MN_TF_MAX_BATCH buffered events */
-	size_t nbatch;
+	struct enc rec;		/* the record being written */
+	struct enc ev;		/* the EVENTS record being filled */
+	uint32_t nbatch;	/* events in it */
+	struct mn_evcodec codec;
 };
 
 static int io_err(void)
@@ -269,10 +202,9 @@ static struct enc *rec_begin(struct mn_tf_writer *w)
 	return &w->rec;
 }
 
-/* Fill in the header of the record in w->rec, write it whole, flush. */
-static int rec_write(struct mn_tf_writer *w, uint32_t type)
+/* Fill in the header of the record in @e, write it whole, flush. */
+static int rec_write_enc(struct mn_tf_writer *w, struct enc *e, uint32_t type)
 {
-	struct enc *e = &w->rec;
 	size_t plen;
 	uint32_t crc;
 
@@ -304,6 +236,11 @@ static int rec_write(struct mn_tf_writer *w, uint32_t type)
 	return 0;
 }
 
+static int rec_write(struct mn_tf_writer *w, uint32_t type)
+{
+	return rec_write_enc(w, &w->rec, type);
+}
+
 struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 				      int *err)
 {
@@ -318,11 +255,7 @@ struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 		return NULL;
 	}
 	w->f = f;
-	w->batch = calloc(MN_TF_MAX_BATCH, sizeof(*w->batch));
-	if (!w->batch) {
-		*err = -ENOMEM;
-		goto fail;
-	}
+	mn_evc_init(&w->codec);
 	memcpy(pre, MN_TF_MAGIC, MN_TF_MAGIC_LEN);
 	le32(pre + 8, MN_TF_VERSION);
 	le32(pre + 12, MN_ABI_VERSION);
@@ -339,6 +272,7 @@ struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 	put_str(e, h->kernel);
 	put_str(e, h->cmdline);
 	put_str(e, h->tool_version);
+	put_str(e, h->source);
 	r = rec_write(w, MN_TF_HEADER);
 	if (r) {
 		*err = r;
@@ -346,7 +280,6 @@ struct mn_tf_writer *mn_tf_writer_new(FILE *f, const struct mn_tf_header *h,
 	}
 	return w;
 fail:
-	free(w->batch);
 	free(w->rec.buf);
 	free(w);
 	return NULL;
@@ -360,8 +293,8 @@ int mn_tf_writer_free(struct mn_tf_writer *w)
 		return 0;
 	mn_tf_flush(w);
 	err = w->err;
-	free(w->batch);
 	free(w->rec.buf);
+	free(w->ev.buf);
 	free(w);
 	return err;
 }
@@ -449,49 +382,54 @@ int mn_tf_write_stacks(struct mn_tf_writer *w, const struct mn_stacks *t)
 	return r;
 }
 
-int mn_tf_write_events(struct mn_tf_writer *w, const struct mn_event *ev,
-		       size_t n)
-{
-	size_t i, k;
-	struct enc *e;
-	int r;
-
-	while (n) {
-		k = n < MN_TF_MAX_BATCH ? n : MN_TF_MAX_BATCH;
-		e = rec_begin(w);
-		put_u32(e, (uint32_t)k);
-		put_u32(e, MN_TF_EVENT_SIZE);
-		for (i = 0; i < k; i++)
-			put_event(e, &ev[i]);
-		r = rec_write(w, MN_TF_EVENTS);
-		if (r)
-			return r;
-		w->events += k;
-		ev += k;
-		n -= k;
-	}
-	return 0;
-}
-
 int mn_tf_flush(struct mn_tf_writer *w)
 {
 	int r;
 
 	if (!w->nbatch)
 		return w->err;
-	r = mn_tf_write_events(w, w->batch, w->nbatch);
+	le32(w->ev.buf + MN_TF_RECORD_HDR_SIZE, w->nbatch);
+	r = rec_write_enc(w, &w->ev, MN_TF_EVENTS);
+	if (!r)
+		w->events += w->nbatch;
 	w->nbatch = 0;
 	return r;
 }
 
 int mn_tf_add_event(struct mn_tf_writer *w, const struct mn_event *e)
 {
+	uint8_t *p;
+
 	if (w->err)
 		return w->err;
-	w->batch[w->nbatch++] = *e;
-	if (w->nbatch == MN_TF_MAX_BATCH)
+	if (!w->nbatch) {
+		enc_reset(&w->ev);
+		put_u32(&w->ev, 0);	/* the count, set by mn_tf_flush() */
+	}
+	p = enc_room(&w->ev, MN_EVC_MAX_SIZE);
+	if (!p) {
+		/* The codec state ran ahead of the file: nothing more. */
+		w->err = w->ev.err;
+		return w->err;
+	}
+	w->ev.len -= MN_EVC_MAX_SIZE - mn_evc_encode(&w->codec, e, p);
+	if (++w->nbatch == MN_TF_MAX_BATCH)
 		return mn_tf_flush(w);
 	return 0;
+}
+
+int mn_tf_write_events(struct mn_tf_writer *w, const struct mn_event *ev,
+		       size_t n)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = mn_tf_add_event(w, &ev[i]);
+		if (r)
+			return r;
+	}
+	return mn_tf_flush(w);
 }
 
 int mn_tf_write_counters(struct mn_tf_writer *w, const uint64_t *counters,
@@ -549,20 +487,6 @@ static const uint8_t *take(struct dec *d, size_t n)
 	return p;
 }
 
-static uint8_t get_u8(struct dec *d)
-{
-	const uint8_t *p = take(d, 1);
-
-	return p ? *p : 0;
-}
-
-static uint16_t get_u16(struct dec *d)
-{
-	const uint8_t *p = take(d, 2);
-
-	return p ? rd16(p) : 0;
-}
-
 static uint32_t get_u32(struct dec *d)
 {
 	const uint8_t *p = take(d, 4);
@@ -602,34 +526,6 @@ static void get_str(struct dec *d, char *buf, size_t size)
 	buf[k] = '\0';
 }
 
-static void get_event(struct dec *d, struct mn_event *ev)
-{
-	const uint8_t *p;
-
-	memset(ev, 0, sizeof(*ev));
-	ev->ts = get_u64(d);
-	ev->sub = get_u64(d);
-	ev->mm = get_u64(d);
-	ev->start = get_u64(d);
-	ev->end = get_u64(d);
-	ev->seq = get_u64(d);
-	ev->cookie = get_u64(d);
-	ev->arg = get_u64(d);
-	ev->dev.ops = get_u64(d);
-	ev->dev.kind = get_u32(d);
-	ev->dev.id = get_u32(d);
-	ev->type = get_u32(d);
-	ev->tgid = get_u32(d);
-	ev->tid = get_u32(d);
-	ev->ret = (int32_t)get_u32(d);
-	ev->cpu = get_u16(d);
-	ev->event = get_u8(d);
-	ev->flags = get_u8(d);
-	p = take(d, MN_COMM_LEN);
-	if (p)
-		memcpy(ev->comm, p, MN_COMM_LEN);
-}
-
 /* --- reader --------------------------------------------------------------- */
 
 struct rd {
@@ -642,6 +538,7 @@ struct rd {
 	uint64_t rec_off;	/* offset of the current record */
 	uint32_t seq, type;
 	bool have_header;
+	struct mn_evcodec codec;	/* event decoding state */
 	bool stopped;		/* a handler returned @stop (non-zero) */
 	int stop;
 };
@@ -713,13 +610,20 @@ static int read_preamble(struct rd *r, struct mn_tf_header *h)
 	}
 	h->format_version = rd32(pre + 8);
 	h->abi_version = rd32(pre + 12);
-	if (h->format_version != MN_TF_VERSION) {
-		st_msg(r->st, "trace file format version %" PRIu32
-		       "; this mnprof reads version %d", h->format_version,
+	if (h->format_version < MN_TF_VERSION) {
+		st_msg(r->st, "recorded by an older mnprof (trace file format %"
+		       PRIu32 "; this mnprof reads format %d): report it with "
+		       "the mnprof that recorded it", h->format_version,
 		       MN_TF_VERSION);
 		return -1;
 	}
-	if (h->abi_version != MN_ABI_VERSION) {
+	if (h->format_version > MN_TF_VERSION) {
+		st_msg(r->st, "recorded by a newer mnprof (trace file format %"
+		       PRIu32 "; this mnprof reads format %d)",
+		       h->format_version, MN_TF_VERSION);
+		return -1;
+	}
+	if (h->abi_version != MN_ABI_VERSION && !FUZZING) {
 		st_msg(r->st, "trace recorded with event ABI version %" PRIu32
 		       "; this mnprof reads version %d", h->abi_version,
 		       MN_ABI_VERSION);
@@ -745,6 +649,7 @@ static int do_header(struct rd *r, struct dec *d, struct mn_tf_header *h)
 	get_str(d, h->kernel, sizeof(h->kernel));
 	get_str(d, h->cmdline, sizeof(h->cmdline));
 	get_str(d, h->tool_version, sizeof(h->tool_version));
+	get_str(d, h->source, sizeof(h->source));
 	if (dec_done(r, d))
 		return -1;
 	return r->h->header ? stop(r, r->h->header(h, r->ctx)) : 0;
@@ -788,6 +693,9 @@ static int do_stack(struct rd *r, struct dec *d)
 
 	if (!d->err && n > MN_STACK_MAX_FRAMES)
 		return rec_err(r, "more frames than the format allows");
+	/* each frame is a string of at least its 4-byte length */
+	if (!d->err && (uint64_t)n * 4 > d->len - d->off)
+		return rec_err(r, "more frames than the record holds");
 	if (!d->err && n) {
 		text = calloc(n, sizeof(*text));
 		frames = calloc(n, sizeof(*frames));
@@ -812,28 +720,42 @@ static int do_stack(struct rd *r, struct dec *d)
 static int do_events(struct rd *r, struct dec *d)
 {
 	struct mn_event ev[64];
-	uint32_t n = get_u32(d), size = get_u32(d), i, k = 0;
+	uint32_t n = get_u32(d), i = 0;
+	const uint8_t *p = d->p + d->off;
+	size_t left = d->len - d->off, k, want, used;
+	const char *err = NULL;
+	char what[96];
 	int ret;
 
 	if (d->err)
 		return dec_done(r, d);
-	if (size != MN_TF_EVENT_SIZE)
-		return rec_err(r, "unexpected event size");
-	/* Check the count before handing out any event of the record. */
-	if ((uint64_t)n * MN_TF_EVENT_SIZE != d->len - d->off)
-		return rec_err(r, "event count does not match the length");
-	for (i = 0; i < n; i++) {
-		get_event(d, &ev[k++]);
-		if (k == sizeof(ev) / sizeof(ev[0]) || i + 1 == n) {
-			if (r->h->events) {
-				ret = stop(r, r->h->events(ev, k, r->ctx));
-				if (ret)
-					return ret;
-			}
-			r->st->events += k;
-			k = 0;
+	/* Bound the count by the format and by the bytes there are. */
+	if (n > MN_TF_MAX_BATCH || (uint64_t)n * MN_EVC_MIN_SIZE > left)
+		return rec_err(r, "event count beyond the format's limits or "
+			       "the record's length");
+	while (i < n) {
+		want = n - i < 64 ? n - i : 64;
+		/* the payload is followed by MN_EVC_PAD bytes (read_payload) */
+		k = mn_evc_decode_block(&r->codec, p, left, ev, want, &used,
+					&err);
+		p += used;
+		left -= used;
+		if (k && r->h->events) {
+			ret = stop(r, r->h->events(ev, k, r->ctx));
+			if (ret)
+				return ret;
+		}
+		r->st->events += k;
+		i += (uint32_t)k;
+		if (k < want) {
+			snprintf(what, sizeof(what), "event %" PRIu32
+				 " at offset %" PRIu64 ": %s", i,
+				 r->rec_off + MN_TF_RECORD_HDR_SIZE +
+				 (uint64_t)(p - d->p), err);
+			return rec_err(r, what);
 		}
 	}
+	d->off = d->len - left;
 	return dec_done(r, d);
 }
 
@@ -923,25 +845,37 @@ static int truncated(struct rd *r)
 	return 0;
 }
 
-/* Read the payload of the current record into r->buf; 1: truncated. */
+/*
+ * Read the payload of the current record into r->buf, followed by
+ * MN_EVC_PAD zero bytes (for the event decoder); 1: truncated. The
+ * buffer grows with what the file holds, not with what its length field
+ * claims: a corrupt length costs at most twice the bytes present.
+ */
 static int read_payload(struct rd *r, uint32_t len)
 {
+	size_t have = 0, want, ncap;
 	ssize_t got;
 	uint8_t *p;
 
-	if (!len)
-		return 0;
-	if (len > r->cap) {
-		p = realloc(r->buf, len);
-		if (!p)
-			return rec_err(r, "out of memory");
-		r->buf = p;
-		r->cap = len;
+	while (have < len) {
+		if (have == r->cap) {
+			ncap = r->cap * 2 > len ? len : r->cap * 2;
+			p = realloc(r->buf, ncap + MN_EVC_PAD);
+			if (!p)
+				return rec_err(r, "out of memory");
+			r->buf = p;
+			r->cap = ncap;
+		}
+		want = (len < r->cap ? len : r->cap) - have;
+		got = read_full(r, r->buf + have, want);
+		if (got < 0)
+			return -1;
+		have += (size_t)got;
+		if ((size_t)got < want)
+			return 1;
 	}
-	got = read_full(r, r->buf, len);
-	if (got < 0)
-		return -1;
-	return (size_t)got < len ? 1 : 0;
+	memset(r->buf + len, 0, MN_EVC_PAD);
+	return 0;
 }
 
 /* Read one record; 1 at the end of the file (or of the data). */
@@ -981,7 +915,7 @@ static int read_record(struct rd *r, struct mn_tf_header *h)
 	if (ret > 0)
 		return truncated(r) ? -1 : 1;
 	if (mn_crc32(mn_crc32(mn_crc32(0, hdr, 8), hdr + 12, 4), r->buf,
-		     len) != crc)
+		     len) != crc && !FUZZING)
 		return rec_err(r, "CRC mismatch (corrupt file)");
 	if (seq != r->seq)
 		return rec_err(r, "out of sequence (records lost or "
@@ -1017,9 +951,10 @@ int mn_tf_read(FILE *f, const struct mn_tf_handler *h, void *ctx,
 	r.h = h ? h : &none;
 	r.ctx = ctx;
 	r.st = st;
+	mn_evc_init(&r.codec);
 	/* Never NULL, even for empty payloads: no pointer arithmetic on NULL. */
 	r.cap = 64;
-	r.buf = malloc(r.cap);
+	r.buf = calloc(1, r.cap + MN_EVC_PAD);
 	hdr = calloc(1, sizeof(*hdr));
 	if (!hdr || !r.buf) {
 		free(r.buf);

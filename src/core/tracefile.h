@@ -17,21 +17,26 @@
  *   HEADER   (1, first record, exactly once)
  *            u64 start_realtime_ns, u64 start_mono_ns (the clock of the
  *            events), u64 flags (0), string host, string kernel release,
- *            string command line, string tool version
+ *            string command line, string tool version, string source
+ *            (the event source: "tracepoint", "fentry")
  *   OPS      (2) u64 ops, u32 kind, string symbol: a driver's ops
  *            structure and its kallsyms name
  *   DEVICE   (3) u64 ops, u32 kind, u32 id (struct mn_dev_key), string
  *            name ("" = default), string driver ("" = from OPS)
  *   STACK    (4) u64 stack id, u32 n, n x string frame (innermost first,
  *            symbolized on the recording machine)
- *   EVENTS   (5) u32 n, u32 event size (MN_TF_EVENT_SIZE), n x event:
- *            u64 ts, sub, mm, start, end, seq, cookie, arg, dev.ops;
- *            u32 dev.kind, dev.id, type, tgid, tid; s32 ret; u16 cpu;
- *            u8 event, flags; 16 bytes comm
+ *   EVENTS   (5) a block of events: u32 n (1..MN_TF_MAX_BATCH), n events
+ *            as evcodec.h encodes them (3 to MN_EVC_MAX_SIZE bytes each,
+ *            5 to 8 on the standard workload); the codec's state runs on
+ *            from one EVENTS record to the next
  *   COUNTERS (6) u32 n, n x u64: the final enum mn_counter values of the
  *            BPF side (user-space counters included)
  *   END      (7) u64 end_mono_ns, u64 duration_ns, u64 events written,
  *            u64 records written before it
+ *
+ * Format 1 (mnprof 0.1.0: fixed 116-byte events, no source) is refused
+ * with "recorded by an older mnprof": reading it would double the code
+ * that reads untrusted files for files nobody keeps.
  *
  * Histograms are not stored: the unit is chosen at report time. Records
  * of an unknown type are skipped (their CRC still checked), so adding a
@@ -41,12 +46,17 @@
  *
  * The writer writes each record whole and flushes it, so a recorder
  * killed at any time leaves a file readable up to its last complete
- * record: the reader then reports "incomplete" (no END record) and, for a
+ * record (the recorder writes a block of events every 100 ms, or
+ * sooner when MN_TF_MAX_BATCH events are waiting): the reader then reports "incomplete" (no END record) and, for a
  * partial last record, "truncated" with a warning. Anything else that is
  * wrong (magic, version, a CRC, a record number, a length above the
  * sanity limits, a payload that does not parse) is an error that names
- * the record and its file offset. Nothing in a file can make the reader
- * read out of bounds or allocate more than MN_TF_MAX_RECORD at once.
+ * the record and its file offset (and for an event, its number in the
+ * block and its own offset). Every count and length is checked against
+ * the format's limits and the bytes present before anything is
+ * allocated for it: nothing in a file can make the reader read out of
+ * bounds, or allocate more than twice the bytes the file holds (and at
+ * most MN_TF_MAX_RECORD) at once. The reader is fuzzed (tests/fuzz/).
  */
 #ifndef MNPROF_TRACEFILE_H
 #define MNPROF_TRACEFILE_H
@@ -57,6 +67,7 @@
 #include <stdio.h>
 
 #include "analyzer.h"
+#include "evcodec.h"
 #include "mnprof_abi.h"
 #include "names.h"
 #include "stacks.h"
@@ -64,10 +75,9 @@
 
 #define MN_TF_MAGIC		"MNPROFTR"
 #define MN_TF_MAGIC_LEN		8
-#define MN_TF_VERSION		1
+#define MN_TF_VERSION		2
 #define MN_TF_PREAMBLE_SIZE	16
 #define MN_TF_RECORD_HDR_SIZE	16
-#define MN_TF_EVENT_SIZE	116
 
 /* Sanity limits, checked by the reader (and respected by the writer). */
 #define MN_TF_MAX_RECORD	(16u << 20)	/* payload bytes */
@@ -95,6 +105,8 @@ uint32_t mn_crc32(uint32_t crc, const void *buf, size_t len);
  * struct mn_tf_header - the HEADER record (strings NUL-terminated,
  * truncated to fit)
  * @format_version, @abi_version: from the preamble (reader only)
+ * @source: the event source that recorded the file, as the recorder
+ *	named it ("tracepoint", "fentry"; "" when unknown)
  */
 struct mn_tf_header {
 	uint32_t format_version;
@@ -106,6 +118,7 @@ struct mn_tf_header {
 	char kernel[256];
 	char cmdline[MN_TF_MAX_STR];
 	char tool_version[64];
+	char source[32];
 };
 
 /* The END record. */
@@ -153,8 +166,9 @@ int mn_tf_write_events(struct mn_tf_writer *w, const struct mn_event *ev,
 		       size_t n);
 /*
  * Buffered: add one event; a full buffer (MN_TF_MAX_BATCH) is written at
- * once. mn_tf_flush() writes what is buffered: call it after each ring
- * buffer poll, so a killed recorder loses at most that batch.
+ * once. mn_tf_flush() writes what is buffered as one block: a killed
+ * recorder loses what it had not flushed (mnprof record flushes every
+ * 100 ms).
  */
 int mn_tf_add_event(struct mn_tf_writer *w, const struct mn_event *e);
 int mn_tf_flush(struct mn_tf_writer *w);

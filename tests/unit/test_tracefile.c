@@ -115,6 +115,7 @@ static void sample_header(struct mn_tf_header *h)
 	snprintf(h->kernel, sizeof(h->kernel), "6.12.117-mnprof");
 	snprintf(h->cmdline, sizeof(h->cmdline), "mnprof record -o t.mnp");
 	snprintf(h->tool_version, sizeof(h->tool_version), "0.1.0");
+	snprintf(h->source, sizeof(h->source), "fentry");
 }
 
 static void sample_counters(uint64_t *c)
@@ -298,6 +299,7 @@ TEST(tracefile_round_trip)
 	CHECK_LSTR(l.t.hdr.kernel, "6.12.117-mnprof");
 	CHECK_LSTR(l.t.hdr.cmdline, "mnprof record -o t.mnp");
 	CHECK_LSTR(l.t.hdr.tool_version, "0.1.0");
+	CHECK_LSTR(l.t.hdr.source, "fentry");
 	CHECK_EQ_U64(l.t.hdr.start_mono_ns, START_MONO);
 	CHECK_EQ_U64(l.t.hdr.start_realtime_ns, 1767225600000000000ULL);
 	CHECK_EQ_U64(l.t.hdr.format_version, MN_TF_VERSION);
@@ -379,7 +381,8 @@ TEST(tracefile_round_trip_check)
 	fx_free(&f);
 }
 
-/* Little-endian on disk, at the documented offsets. */
+/* Little-endian on disk, at the documented offsets; an event encoded as
+ * evcodec.h says. */
 TEST(tracefile_layout)
 {
 	const unsigned char *p;
@@ -393,6 +396,7 @@ TEST(tracefile_layout)
 
 	fp = open_memstream(&m.buf, &m.len);
 	memset(&h, 0, sizeof(h));
+	snprintf(h.source, sizeof(h.source), "fentry");
 	w = mn_tf_writer_new(fp, &h, &err);
 	memset(&e, 0, sizeof(e));
 	e.ts = 0x0102030405060708ULL;
@@ -407,31 +411,38 @@ TEST(tracefile_layout)
 	fclose(fp);
 
 	p = (const unsigned char *)m.buf;
-	CHECK(!memcmp(p, "MNPROFTR\1\0\0\0", 12));
+	CHECK(!memcmp(p, "MNPROFTR\2\0\0\0", 12));
 	CHECK_EQ_U64(p[12], MN_ABI_VERSION);
-	/* header record: type 1, seq 0; payload 3 x u64 + 4 empty strings */
-	CHECK(!memcmp(p + 16, "\1\0\0\0\x28\0\0\0", 8));
+	/* header record: type 1, seq 0; payload 3 x u64, 4 empty strings and
+	 * the source */
+	CHECK(!memcmp(p + 16, "\1\0\0\0\x32\0\0\0", 8));
 	CHECK(!memcmp(p + 28, "\0\0\0\0", 4));
+	CHECK(!memcmp(p + 32 + 40, "\6\0\0\0fentry", 10));
 	/* the CRC covers type, length, seq and payload (zlib's crc32) */
 	crc = mn_crc32(mn_crc32(0, p + 16, 8), p + 28, 4);
-	crc = mn_crc32(crc, p + 32, 40);
+	crc = mn_crc32(crc, p + 32, 50);
 	CHECK_EQ_U64(p[24] | p[25] << 8 | p[26] << 16 | (uint32_t)p[27] << 24,
 		     crc);
-	/* events record at 16 + 16 + 40 = 72 */
-	p += 72;
+	/* events record at 16 + 16 + 50 = 82 */
+	p += 82;
 	len = p[4] | p[5] << 8 | p[6] << 16 | (uint32_t)p[7] << 24;
 	CHECK_EQ_U64(p[0], MN_TF_EVENTS);
 	CHECK_EQ_U64(p[12], 1);				/* seq */
-	CHECK_EQ_U64(len, 8 + MN_TF_EVENT_SIZE);
-	CHECK(!memcmp(p + 16, "\1\0\0\0\x74\0\0\0", 8)); /* n 1, size 116 */
-	p += 24;
-	CHECK(!memcmp(p, "\x08\x07\x06\x05\x04\x03\x02\x01", 8));
-	/* ts..dev.ops: 9 x u64; kind, id, then type at 80 */
-	CHECK(!memcmp(p + 80, "\4\0\0\0", 4));
-	CHECK(!memcmp(p + 92, "\xf5\xff\xff\xff", 4));	/* ret -11 */
-	CHECK(!memcmp(p + 96, "\x34\x12\x06\x04", 4));	/* cpu event flags */
-	CHECK(!memcmp(p + 100, "abcdefghijklmnop", 16));
-	CHECK_EQ_U64(m.len, 72 + 16 + 8 + MN_TF_EVENT_SIZE);
+	CHECK(!memcmp(p + 16, "\1\0\0\0", 4));		/* 1 event */
+	p += 20;
+	/* A: type 4, task defined, no callback; B: range defined, no
+	 * cookie, ret, flags, cpu */
+	CHECK_EQ_U64(p[0], 0x24);
+	CHECK_EQ_U64(p[1], 0xe3);
+	/* ts: zigzag LEB128 of the delta from 0 */
+	CHECK(!memcmp(p + 2, "\x90\x9c\xb0\xd0\x80\xc1\x81\x82\x02", 9));
+	CHECK(p[11] < MN_EVC_SLOTS);			/* task slot */
+	CHECK(!memcmp(p + 12, "\0\0\x10" "abcdefghijklmnop", 19));
+	CHECK(p[31] < MN_EVC_SLOTS);			/* range slot */
+	CHECK(!memcmp(p + 32, "\0\0\0\0\x06", 5));	/* range, event 6 */
+	CHECK(!memcmp(p + 37, "\x15\x04\xb4\x24", 4)); /* -11, flags, cpu */
+	CHECK_EQ_U64(len, 4 + 41);
+	CHECK_EQ_U64(m.len, 82 + 16 + 4 + 41);
 	/* the CRC table is the IEEE one */
 	CHECK_EQ_U64(mn_crc32(0, "123456789", 9), 0xcbf43926);
 	free(m.buf);
@@ -659,26 +670,30 @@ TEST(tracefile_bad_version)
 	struct loaded l;
 	struct mbuf m;
 	struct fx f;
+	char want[200];
 
 	fx_init(&f);
 	f.record = true;
 	sample_events(&f);
 	write_sample(&f, &m, false);
-	patch32(m.buf + 8, 2);
+	/* mnprof 0.1.0's files, and files of a future format */
+	patch32(m.buf + 8, 1);
 	load(&l, m.buf, m.len);
-	CHECK_LSTR(l.st.msg,
-		  "trace file format version 2; this mnprof reads version 1");
+	CHECK_EQ_U64(l.ret, (uint64_t)-1);
+	CHECK_LSTR(l.st.msg, "recorded by an older mnprof (trace file format 1; "
+		  "this mnprof reads format 2): report it with the mnprof that "
+		  "recorded it");
+	unload(&l);
+	patch32(m.buf + 8, 3);
+	load(&l, m.buf, m.len);
+	CHECK_LSTR(l.st.msg, "recorded by a newer mnprof (trace file format 3; "
+		  "this mnprof reads format 2)");
 	unload(&l);
 	patch32(m.buf + 8, MN_TF_VERSION);
 	patch32(m.buf + 12, MN_ABI_VERSION + 1);
 	load(&l, m.buf, m.len);
-	{
-		char want[64];
-
-		snprintf(want, sizeof(want), "event ABI version %d",
-			 MN_ABI_VERSION + 1);
-		CHECK(l.ret == -1 && strstr(l.st.msg, want));
-	}
+	snprintf(want, sizeof(want), "event ABI version %d", MN_ABI_VERSION + 1);
+	CHECK(l.ret == -1 && strstr(l.st.msg, want));
 	unload(&l);
 	memcpy(m.buf, "MNPROFXX", 8);
 	load(&l, m.buf, m.len);
@@ -730,7 +745,7 @@ static void craft_rec(struct craft *c, uint32_t type, const void *pl,
 /* A preamble and an empty header record. */
 static void craft_begin(struct craft *c)
 {
-	unsigned char pre[16], hdr[40];
+	unsigned char pre[16], hdr[44];
 
 	c->buf = NULL;
 	c->len = 0;
@@ -761,17 +776,53 @@ static int craft_load(struct craft *c, char *msg, size_t size, bool *complete)
 	return ret;
 }
 
+/* Events that do not decode (after a good one: A 0x01, B 0, ts 1). */
+static const struct bad_event {
+	const char *bytes;
+	size_t len;
+	const char *msg;
+} bad_events[] = {
+	{ "\x21\x00\x00", 3, "event cut short" },
+	{ "\x01\x00\x80\x80", 4, "event cut short" },
+	{ "\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 12,
+	  "varint beyond 64 bits" },
+	{ "\x01\x00\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x00", 13,
+	  "varint beyond 64 bits" },
+	{ "\x0f\x00\x80\x80\x80\x80\x10\x00", 8, "type beyond 32 bits" },
+	{ "\x31\x00\x00\x01", 4, "reserved task mode" },
+	{ "\x11\x00\x00\x40", 4, "slot number out of range" },
+	{ "\x11\x00\x00\x05", 4, "undefined task slot" },
+	{ "\x21\x00\x00\x05\x00\x00\x11", 7, "comm longer than 16 bytes" },
+	{ "\x21\x00\x00\x05\x80\x80\x80\x80\x10\x00\x00", 11,
+	  "tgid beyond 32 bits" },
+	{ "\x21\x00\x00\x05\x00\x80\x80\x80\x80\x20\x00", 11,
+	  "tid beyond 32 bits" },
+	{ "\x21\x00\x00\x05\x00\x00\x04" "ab", 9, "event cut short" },
+	{ "\x81\x00\x00\x07", 4, "undefined callback slot" },
+	{ "\xc1\x00\x00\x07\x00\x00\x80\x80\x80\x80\x10\x00", 12,
+	  "device kind beyond 32 bits" },
+	{ "\xc1\x00\x00\x07\x00\x00\x00\x80\x80\x80\x80\x10", 12,
+	  "device id beyond 32 bits" },
+	{ "\x01\x02\x00\x11", 4, "undefined range slot" },
+	{ "\x01\x03\x00\x11\x00\x00\x00\x00", 8, "event cut short" },
+	{ "\x01\x04\x00\x09", 4, "undefined cookie slot" },
+	{ "\x01\x20\x00\x80\x80\x80\x80\x20", 8, "ret beyond 32 bits" },
+	{ "\x01\x80\x00\x80\x80\x04", 6, "cpu beyond 16 bits" },
+	{ "\x01\x40\x00", 3, "event cut short" },
+};
+
 TEST(tracefile_absurd_lengths)
 {
 	unsigned char pl[64];
 	struct craft c;
 	char msg[400];
+	size_t i;
 
 	/* a record longer than the format allows */
 	craft_begin(&c);
 	craft_rec_len(&c, MN_TF_EVENTS, "", 0, 0xffffffffu);
 	CHECK_EQ_U64(craft_load(&c, msg, sizeof(msg), NULL), (uint64_t)-1);
-	CHECK_LSTR(msg, "record 1 (events) at offset 72: length beyond the "
+	CHECK_LSTR(msg, "record 1 (events) at offset 76: length beyond the "
 		  "format's limit (corrupt file)");
 
 	/* a million counters */
@@ -779,7 +830,7 @@ TEST(tracefile_absurd_lengths)
 	le32p(pl, 1000000);
 	craft_rec(&c, MN_TF_COUNTERS, pl, 4);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK_LSTR(msg, "record 1 (counters) at offset 72: more counters than "
+	CHECK_LSTR(msg, "record 1 (counters) at offset 76: more counters than "
 		  "the format allows");
 
 	/* counters: count and length disagree */
@@ -795,7 +846,7 @@ TEST(tracefile_absurd_lengths)
 	le32p(pl + 8, 100000);
 	craft_rec(&c, MN_TF_STACK, pl, 12);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "(stack) at offset 72: more frames than"));
+	CHECK(strstr(msg, "(stack) at offset 76: more frames than"));
 
 	/* a frame count larger than the frames present */
 	craft_begin(&c);
@@ -803,7 +854,17 @@ TEST(tracefile_absurd_lengths)
 	le32p(pl + 12, 0);
 	craft_rec(&c, MN_TF_STACK, pl, 16);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "(stack) at offset 72: payload too short"));
+	CHECK(strstr(msg, "(stack) at offset 76: more frames than the record "
+		     "holds"));
+
+	/* frames whose strings run past the payload */
+	craft_begin(&c);
+	le32p(pl + 8, 2);
+	le32p(pl + 12, 0);
+	le32p(pl + 16, 9);
+	craft_rec(&c, MN_TF_STACK, pl, 20);
+	craft_load(&c, msg, sizeof(msg), NULL);
+	CHECK(strstr(msg, "(stack) at offset 76: payload too short"));
 
 	/* a 2 GB string */
 	craft_begin(&c);
@@ -811,31 +872,66 @@ TEST(tracefile_absurd_lengths)
 	le32p(pl + 12, 0x7fffffff);
 	craft_rec(&c, MN_TF_OPS, pl, 16);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "(ops) at offset 72: string longer than the format "
+	CHECK(strstr(msg, "(ops) at offset 76: string longer than the format "
 		     "allows"));
 
-	/* 5 events announced, none present */
+	/* 5 events announced, 3 bytes present */
 	craft_begin(&c);
 	le32p(pl, 5);
-	le32p(pl + 4, MN_TF_EVENT_SIZE);
-	craft_rec(&c, MN_TF_EVENTS, pl, 8);
+	memset(pl + 4, 0, 3);
+	craft_rec(&c, MN_TF_EVENTS, pl, 7);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "event count does not match the length"));
+	CHECK_LSTR(msg, "record 1 (events) at offset 76: event count beyond "
+		  "the format's limits or the record's length");
 
-	/* another event size */
+	/* more events than a block holds, with the bytes for them */
+	{
+		static unsigned char big[4 + 3 * (MN_TF_MAX_BATCH + 1)];
+
+		craft_begin(&c);
+		memset(big, 0, sizeof(big));
+		le32p(big, MN_TF_MAX_BATCH + 1);
+		craft_rec(&c, MN_TF_EVENTS, big, sizeof(big));
+		craft_load(&c, msg, sizeof(msg), NULL);
+		CHECK(strstr(msg, "(events) at offset 76: event count beyond"));
+		/* the largest block, of 3-byte events (type 0, no fields) */
+		craft_begin(&c);
+		le32p(big, MN_TF_MAX_BATCH);
+		craft_rec(&c, MN_TF_EVENTS, big, 4 + 3 * MN_TF_MAX_BATCH);
+		CHECK_EQ_U64(craft_load(&c, msg, sizeof(msg), NULL), 0);
+	}
+
+	/* undecodable events, named by their number and offset */
+	for (i = 0; i < sizeof(bad_events) / sizeof(bad_events[0]); i++) {
+		const struct bad_event *b = &bad_events[i];
+		char want[200];
+
+		craft_begin(&c);
+		le32p(pl, 2);
+		memcpy(pl + 4, "\x01\x00\x02", 3);	/* a good event first */
+		memcpy(pl + 7, b->bytes, b->len);
+		craft_rec(&c, MN_TF_EVENTS, pl, 7 + b->len);
+		craft_load(&c, msg, sizeof(msg), NULL);
+		snprintf(want, sizeof(want), "record 1 (events) at offset 76: "
+			 "event 1 at offset 99: %s", b->msg);
+		CHECK_LSTR(msg, want);
+	}
+
+	/* bytes left over after the events */
 	craft_begin(&c);
-	le32p(pl, 0);
-	le32p(pl + 4, 100);
+	le32p(pl, 1);
+	memcpy(pl + 4, "\x01\x00\x02\x00", 4);
 	craft_rec(&c, MN_TF_EVENTS, pl, 8);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "unexpected event size"));
+	CHECK(strstr(msg, "(events) at offset 76: unexpected bytes after the "
+		     "payload"));
 
 	/* bytes left over after a payload */
 	craft_begin(&c);
 	memset(pl, 0, sizeof(pl));
 	craft_rec(&c, MN_TF_OPS, pl, 12 + 4 + 3);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "(ops) at offset 72: unexpected bytes after the "
+	CHECK(strstr(msg, "(ops) at offset 76: unexpected bytes after the "
 		     "payload"));
 }
 
@@ -863,7 +959,7 @@ TEST(tracefile_bad_structure)
 
 	/* two headers */
 	craft_begin(&c);
-	craft_rec(&c, MN_TF_HEADER, pl, 40);
+	craft_rec(&c, MN_TF_HEADER, pl, 44);
 	craft_load(&c, msg, sizeof(msg), NULL);
 	CHECK(strstr(msg, "second header record"));
 
@@ -872,7 +968,7 @@ TEST(tracefile_bad_structure)
 	c.seq = 5;
 	craft_rec(&c, MN_TF_OPS, pl, 16);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "record 1 (ops) at offset 72: out of sequence"));
+	CHECK(strstr(msg, "record 1 (ops) at offset 76: out of sequence"));
 
 	/* an unknown record type is skipped; an END makes it complete */
 	craft_begin(&c);
@@ -891,7 +987,7 @@ TEST(tracefile_bad_structure)
 	le32p(pl + 24, 1);
 	craft_rec(&c, MN_TF_END, pl, 32);
 	craft_load(&c, msg, sizeof(msg), NULL);
-	CHECK(strstr(msg, "(end) at offset 72: events missing before the end "
+	CHECK(strstr(msg, "(end) at offset 76: events missing before the end "
 		     "record"));
 
 	/* data after the END: a warning */
@@ -902,7 +998,7 @@ TEST(tracefile_bad_structure)
 	fwrite("junk", 1, 4, c.f);
 	CHECK_EQ_U64(craft_load(&c, msg, sizeof(msg), &complete), 0);
 	CHECK(complete);
-	CHECK_LSTR(msg, "data after the end record (offset 120) ignored");
+	CHECK_LSTR(msg, "data after the end record (offset 124) ignored");
 }
 
 /* --- reader callbacks and writer errors ----------------------------------- */

@@ -97,9 +97,18 @@ figures() { # the figures that must agree, without timing metadata
 $M record -o "$out/rec.mnprof" --json -- sh -c "$L --quiet $common --mode two-pass,single-pass,two-pass,two-pass >/dev/null" \
 	>"$out/rec-live.json" 2>"$out/rec.err"
 t_eq "record exits 0" "$?" 0
+t_eq "the trace file is private to its recorder (mode 600)" "$(stat -c %a "$out/rec.mnprof")" 600
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	$M report --json "$out/rec.mnprof" >/dev/null 2>"$out/report-denied.err"
+t_eq "another user cannot report it: exit status 2" "$?" 2
+t_check "... and is told how to hand it over" grep -q "private, mode 0600: chown it" "$out/report-denied.err"
+install -m 644 /dev/null "$out/old.mnprof"
+$M record -o "$out/old.mnprof" -- true >/dev/null 2>&1
+t_eq "record over a world-readable file makes it private" "$(stat -c %a "$out/old.mnprof")" 600
+chown 65534:65534 "$out/rec.mnprof"
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	$M report --json "$out/rec.mnprof" >"$out/rec-report.json" 2>"$out/report.err"
-t_eq "report runs without privileges" "$?" 0
+t_eq "report runs without privileges (the file handed over)" "$?" 0
 if cmp -s <(figures "$out/rec-live.json") <(figures "$out/rec-report.json"); then
 	t_ok "report of the recording gives the figures the kernel aggregated live"
 else
@@ -108,6 +117,10 @@ else
 fi
 t_eq "the recording has 200 invalidations" \
 	"$(jqv '.invalidations.total.count' "$out/rec-report.json")" 200
+t_eq "report names the event source of the recording, as live did" \
+	"$(jqv .source "$out/rec-report.json") $(jqv .source "$out/rec-live.json")" "$want_source $want_source"
+t_check "... in its text header too" \
+	sh -c "$M report $out/rec.mnprof 2>/dev/null | grep -q 'event source: $want_source'"
 
 # A second, independent mnprof running live next to the recorder.
 $M --json >"$out/conc-live.json" 2>"$out/conc-live.err" &
@@ -147,8 +160,12 @@ done
 echo "# a killed recorder, truncated and corrupt files"
 $M record -o "$out/killed.mnprof" >/dev/null 2>"$out/killed-rec.err" &
 rpid=$!
-for _ in $(seq 300); do grep -q "Recording MMU" "$out/killed-rec.err" && break; sleep 0.1; done
+for _ in $(seq 300); do
+	grep -q Recording "$out/killed-rec.err" && break
+	sleep 0.1
+done
 $L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 100 --mode two-pass >/dev/null
+sleep 0.3	# a block is written every 100 ms
 kill -KILL $rpid
 wait $rpid 2>/dev/null
 $M report "$out/killed.mnprof" >"$out/killed.txt" 2>"$out/killed.err"

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The command line parser (src/cli_parse.c): what each option sets, the
+ * status and message of each kind of mistake, --help and --version that
+ * end the parse with status 0, and never an exit.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "cli.h"
+#include "mnprof_calc.h"
+
+struct parsed {
+	struct mn_cli cli;
+	int ret;
+	char *out, *err;
+	char *argv[32];
+	char buf[32][64];
+};
+
+/* Parse "mnprof" + the words of @line (split on spaces; "" = none). */
+static void parse(struct parsed *p, const char *line)
+{
+	size_t olen, elen;
+	FILE *out, *err;
+	int argc = 0;
+	char *save = NULL, *w, *copy = strdup(line);
+
+	snprintf(p->buf[argc], sizeof(p->buf[0]), "mnprof");
+	p->argv[argc] = p->buf[argc];
+	argc++;
+	for (w = strtok_r(copy, " ", &save); w && argc < 31;
+	     w = strtok_r(NULL, " ", &save)) {
+		snprintf(p->buf[argc], sizeof(p->buf[0]), "%s",
+			 strcmp(w, "''") ? w : "");
+		p->argv[argc] = p->buf[argc];
+		argc++;
+	}
+	p->argv[argc] = NULL;
+	free(copy);
+	out = open_memstream(&p->out, &olen);
+	err = open_memstream(&p->err, &elen);
+	p->ret = mn_cli_parse(&p->cli, argc, p->argv, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static void done(struct parsed *p)
+{
+	free(p->out);
+	free(p->err);
+}
+
+TEST(cli_defaults_and_options)
+{
+	struct parsed p;
+
+	parse(&p, "");
+	CHECK_EQ_U64(p.ret, (uint64_t)MN_CLI_RUN);
+	CHECK(p.cli.cmd == MN_CMD_LIVE);
+	CHECK_EQ_U64(p.cli.unit_ns, MN_UNIT_US);
+	CHECK_EQ_U64(p.cli.ringbuf_mb, 64);
+	CHECK_EQ_U64(p.cli.pass1_budget_ns, 250000);
+	CHECK(!p.cli.json && !p.cli.workload && !p.cli.device);
+	done(&p);
+
+	parse(&p, "-j -m -P --no-hist -v -d 2.5 -i 0.25 -p 77 --device mnsim[02] --event clear -- sleep 1");
+	CHECK_EQ_U64(p.ret, (uint64_t)MN_CLI_RUN);
+	CHECK(p.cli.json && p.cli.per_process && p.cli.no_hist && p.cli.verbose);
+	CHECK_EQ_U64(p.cli.unit_ns, MN_UNIT_MS);
+	CHECK_EQ_U64(p.cli.duration_ns, 2500000000ULL);
+	CHECK_EQ_U64(p.cli.interval_ns, 250000000ULL);
+	CHECK_EQ_U64(p.cli.pid, 77);
+	CHECK_STR(p.cli.device, "mnsim[02]");
+	CHECK_STR(p.cli.event, "clear");
+	CHECK_EQ_U64(p.cli.event_idx, 1);
+	CHECK(p.cli.workload && !strcmp(p.cli.workload[0], "sleep") &&
+	      !strcmp(p.cli.workload[1], "1") && !p.cli.workload[2]);
+	CHECK_STR(p.err, "");
+	done(&p);
+
+	parse(&p, "check -b 8 --pass1-budget 40 -u");
+	CHECK_EQ_U64(p.ret, (uint64_t)MN_CLI_RUN);
+	CHECK(p.cli.cmd == MN_CMD_CHECK);
+	CHECK_EQ_U64(p.cli.ringbuf_mb, 8);
+	CHECK_EQ_U64(p.cli.pass1_budget_ns, 40000);
+	CHECK_STR(p.argv[1], "mnprof check");
+	done(&p);
+
+	parse(&p, "record -o t.mnp -- true");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_RECORD);
+	CHECK_STR(p.cli.output, "t.mnp");
+	done(&p);
+
+	parse(&p, "report --check --pass1-budget 7 t.mnp");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_REPORT);
+	CHECK(p.cli.report_check);
+	CHECK_STR(p.cli.input, "t.mnp");
+	CHECK_EQ_U64(p.cli.pass1_budget_ns, 7000);
+	done(&p);
+}
+
+/* Every usage error: status 2, argp's message naming the command. */
+TEST(cli_usage_errors)
+{
+	static const struct {
+		const char *line, *msg;
+	} cases[] = {
+		{ "-d 0", "mnprof: invalid duration '0' (seconds, > 0, fractions allowed)\n" },
+		{ "-d x", "mnprof: invalid duration 'x'" },
+		{ "-i -1", "mnprof: invalid interval '-1'" },
+		{ "-p abc", "mnprof: invalid pid 'abc' (a whole number, at most 2147483647)\n" },
+		{ "-p 0", "mnprof: invalid pid '0'\n" },
+		{ "--event nope", "mnprof: unknown event 'nope' (unmap, clear," },
+		{ "--device ''", "mnprof: --device needs a name\n" },
+		{ "check -b 0", "mnprof check: the ring buffer needs at least 1 MiB\n" },
+		{ "check --pass1-budget -5", "mnprof check: invalid pass-1 budget '-5'" },
+		{ "check -b 1025", "mnprof check: invalid ring buffer size '1025' (a whole number, at most 1024)\n" },
+		{ "record", "mnprof record: record needs -o FILE\n" },
+		{ "report", "mnprof report: report needs a trace FILE (written by mnprof record)\n" },
+		{ "report a b", "mnprof report: report reads one file; unexpected 'b'\n" },
+		{ "report a -- b", "mnprof report: takes no command to run\n" },
+		{ "unexpected", "mnprof: unexpected argument 'unexpected' (a command to run goes after --)\n" },
+		{ "-d 1 --", "mnprof: nothing after '--' (a command to run goes there)\n" },
+		{ "-d x --help", "mnprof: invalid duration 'x'" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct parsed p;
+
+		parse(&p, cases[i].line);
+		CHECK_EQ_U64(p.ret, MN_EXIT_FAILURE);
+		if (strncmp(p.err, cases[i].msg, strlen(cases[i].msg)))
+			printf("  mnprof %s: got \"%s\"\n", cases[i].line, p.err);
+		CHECK(!strncmp(p.err, cases[i].msg, strlen(cases[i].msg)));
+		CHECK_STR(p.out, "");
+		done(&p);
+	}
+}
+
+/* --help, --usage, --version: printed on out, status 0, nothing after. */
+TEST(cli_help_version)
+{
+	struct parsed p;
+
+	parse(&p, "--help");
+	CHECK_EQ_U64(p.ret, MN_EXIT_OK);
+	CHECK(strstr(p.out, "mnprof check") && strstr(p.out, "--duration"));
+	CHECK_STR(p.err, "");
+	done(&p);
+
+	/* the first one ends the parse: no error about what follows */
+	parse(&p, "record --help --bogus-option");
+	CHECK_EQ_U64(p.ret, MN_EXIT_OK);
+	CHECK(strstr(p.out, "Usage: mnprof record [OPTION...]"));
+	CHECK(strstr(p.out, "--output=FILE"));
+	CHECK_STR(p.err, "");
+	done(&p);
+
+	parse(&p, "--version --help");
+	CHECK_EQ_U64(p.ret, MN_EXIT_OK);
+	CHECK_STR(p.out, "mnprof " MNPROF_VERSION "\n");
+	done(&p);
+
+	/* argp's hidden debugging options are gone (--HANG sleeps) */
+	parse(&p, "--HANG=0");
+	CHECK_EQ_U64(p.ret, MN_EXIT_FAILURE);
+	done(&p);
+
+	parse(&p, "report --usage");
+	CHECK_EQ_U64(p.ret, MN_EXIT_OK);
+	CHECK(!strncmp(p.out, "Usage: mnprof report", 20));
+	done(&p);
+}
