@@ -51,6 +51,8 @@ enum mn_command {
  * @mm_of: only invalidations of this process's address space (0: all)
  * @per_subscription: a device per subscription for drivers without a
  *	resolver
+ * @as_root: run the workload as root even under sudo (default: as the
+ *	user of sudo)
  */
 struct mn_cli {
 	enum mn_command cmd;
@@ -74,6 +76,7 @@ struct mn_cli {
 	const char *input;
 	bool report_check;
 	char **workload;
+	bool as_root;
 };
 
 /* mn_cli_parse(): the command is to run. */

@@ -30,6 +30,7 @@ enum {
 	OPT_MM_OF,
 	OPT_PER_SUB,
 	OPT_USAGE,
+	OPT_AS_ROOT,
 };
 
 /* Options, grouped by the commands that take them. */
@@ -54,6 +55,7 @@ static const struct argp_option opt_trace[] = {
 	{ "per-subscription", OPT_PER_SUB, NULL, 0, "Drivers mnprof cannot resolve to devices: one device per subscription (\"<ops>#<n>\", at most 1024 per driver) instead of one per driver", 2 },
 	{ "source", OPT_SOURCE, "SOURCE", 0,
 	  "Event source: tracepoint (the mmu_notifier tracepoints of mnprof's kernel patch: precise, cheapest), fentry (fentry/fexit on the notifier core and every interval-notifier callback: stock kernels), or auto (default: tracepoint where the kernel has it, else fentry)", 2 },
+	{ "as-root", OPT_AS_ROOT, NULL, 0, "Run CMD (after --) as root even under sudo (default: as the user who ran sudo, SUDO_UID)", 2 },
 	{},
 };
 
@@ -327,6 +329,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PER_SUB:
 		cli->per_subscription = true;
+		break;
+	case OPT_AS_ROOT:
+		cli->as_root = true;
 		break;
 	case OPT_SOURCE:
 		if (!strcmp(arg, "auto"))
