@@ -8,6 +8,8 @@
 #   make bench        benchmarks: mnprof's overhead on the workload, trace
 #                     file size and report speed (figures)
 #   make fuzz         run each libFuzzer target FUZZ_SECONDS (default 60)
+#   make soak         10^6 invalidations under mnprof in the VM (long; not in
+#                     make test): counts, drops, RSS (tests/soak/run)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
 #   make clean
@@ -35,7 +37,7 @@ UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers
+.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers soak
 
 all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
 
@@ -126,6 +128,10 @@ demo: all
 bench: all $(O)/tfgen
 	bench/overhead
 	bench/tracefile
+
+# A benchmark-sized run, not part of test: figures in README.md.
+soak: all
+	tests/soak/run
 
 checkpatch:
 	tests/checkpatch.sh
