@@ -382,12 +382,16 @@ static __always_inline void range_fill(struct mn_range_v *r)
 
 static __always_inline __u32 range_event(const struct mn_range_v *r)
 {
-	return r->filled ? r->event : BPF_CORE_READ(r->src, event);
+	const struct mmu_notifier_range *range = r->src;
+
+	return r->filled ? r->event : BPF_CORE_READ(range, event);
 }
 
 static __always_inline __u64 range_mm(const struct mn_range_v *r)
 {
-	return r->filled ? r->mm : (__u64)BPF_CORE_READ(r->src, mm);
+	const struct mmu_notifier_range *range = r->src;
+
+	return r->filled ? r->mm : (__u64)BPF_CORE_READ(range, mm);
 }
 
 static __always_inline void ev_range(struct mn_event *e, struct mn_range_v *r)
