@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Test programs for tests/vm/tp-null.test: does the verifier treat the
+ * finish argument of mmu_interval_invalidate_{begin,end} (TP_PROTO
+ * position 4) as a pointer that may be NULL? Built once per event (EVENT)
+ * and per variant: with -DCHECKED the program tests finish before
+ * dereferencing it and must load; without, it dereferences it blindly and
+ * must be rejected.
+ */
+/* what bpf_helpers.h needs; clang -target bpf sees no <asm/types.h> here */
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef int __s32;
+typedef unsigned long long __u64;
+typedef long long __s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+struct mmu_interval_notifier_finish {
+	void *notifier;
+} __attribute__((preserve_access_index));
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("tp_btf/" EVENT)
+int BPF_PROG(deref_finish, void *sub, void *range, unsigned long cur_seq,
+	     bool ret, struct mmu_interval_notifier_finish *finish)
+{
+#ifdef CHECKED
+	if (!finish)
+		return 0;
+#endif
+	return finish->notifier != 0;
+}
