@@ -122,7 +122,7 @@ sizes() { size "$1" | awk 'NR == 2 { print $1 "/" $2 "/" $3 }'; }
 
 ntp() { nm "$1" 2>/dev/null | grep -c ' __tracepoint_mmu_interval_'; }
 
-# resolve_7d4 DIR: the documented resolution of the finish-loop conflict
+# resolve_finish_loop DIR: the documented resolution of the finish-loop conflict
 # with the mutable-iterator cleanup: the patch's loop body under the
 # cleanup's iterator. Fails if the conflict is anywhere else.
 resolve_finish_loop() {
@@ -167,8 +167,8 @@ for blob in "$up"/mm/mmu_notifier.c.*; do
 				sh -c "! grep -q 'Falling back' '$d.am'"
 	elif [ -n "${parent[$short]:-}" ] && resolve_finish_loop "$d"; then
 		t_ok "$short: git am -3 conflicts in mn_itree_finish_pass() only; the patch's loop body under the new iterator resolves it"
-		echo "# $short: the conflict and its resolution:"
-		git -C "$d" show HEAD~2 -- mm/mmu_notifier.c | sed -n '/mn_itree_finish_pass/,/^@@/p' | head -n 20 | t_diag
+		echo "# $short: mn_itree_finish_pass() once resolved:"
+		sed -n '/^static void mn_itree_finish_pass(/,/^}/p' "$d/mm/mmu_notifier.c" | t_diag
 	else
 		t_fail "$short: git am -3 of the series"
 		tail -n 20 "$d.am" | t_diag
