@@ -43,11 +43,13 @@ noted_types() {
 }
 
 for p in "$top"/kernel-patch/*.patch; do
+	[ -e "$p" ] || { t_fail "no patch in kernel-patch/"; continue; }
 	for mode in plain strict; do
 		check "$(basename "$p")" "$mode" "$(noted_types "$p")" "$p"
 	done
 done
 for p in "$top"/kernel-patch/6.12/*.patch; do
+	[ -e "$p" ] || { t_fail "no patch in kernel-patch/6.12/"; continue; }
 	for mode in plain strict; do
 		check "6.12/$(basename "$p")" "$mode" '^$' "$p"
 	done

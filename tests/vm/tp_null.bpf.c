@@ -7,24 +7,10 @@
  * dereferencing it and must load; without, it dereferences it blindly and
  * must be rejected.
  */
-/* what bpf_helpers.h needs; clang -target bpf sees no <asm/types.h> here */
-typedef unsigned char __u8;
-typedef unsigned short __u16;
-typedef unsigned int __u32;
-typedef int __s32;
-typedef unsigned long long __u64;
-typedef long long __s64;
-typedef __u16 __be16;
-typedef __u32 __be32;
-typedef __u32 __wsum;
-typedef _Bool bool;
+#include "mnprof_kernel.h"	/* bpf/: __u64..., struct mmu_interval_notifier_finish */
 
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-
-struct mmu_interval_notifier_finish {
-	void *notifier;
-} __attribute__((preserve_access_index));
 
 char LICENSE[] SEC("license") = "GPL";
 
