@@ -110,6 +110,7 @@ compile() {
 	[ -f "$d/include/trace/events/mmu_notifier.h" ] &&
 		cp "$d/include/trace/events/mmu_notifier.h" "$sd/trace/events/"
 	cmd=$(sed -n 's|^savedcmd_mm/mmu_notifier.o := ||p' "$cmdfile")
+	cmd=${cmd#ccache }	# no compiler cache for a throw-away tree
 	cmd=${cmd/-Wp,-MMD,mm\/.mmu_notifier.o.d /}
 	cmd=${cmd/-nostdinc /-nostdinc -I$sd }
 	cmd=$(sed -E 's/ -c -o mm\/mmu_notifier\.o .*$//' <<<"$cmd")
