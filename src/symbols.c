@@ -159,6 +159,12 @@ static int fill_ops_kinds(struct mn_loader *l)
 
 int mn_symbols_load(struct mn_loader *l)
 {
+	/*
+	 * The modules before the read: a module loaded while kallsyms is
+	 * read (which takes a second or more on a slow machine) changes
+	 * the signature after it, and is read at the next look.
+	 */
+	uint64_t sig = mn_modules_sig();
 	struct mn_ksyms *ks = mn_ksyms_load(NULL);
 
 	if (!ks) {
@@ -168,7 +174,7 @@ int mn_symbols_load(struct mn_loader *l)
 	}
 	mn_ksyms_free(l->ks);
 	l->ks = ks;
-	l->ks_sig = mn_modules_sig();
+	l->ks_sig = sig;
 	if (!mn_ksyms_have_addrs(ks)) {
 		if (!l->ks_hidden_warned)
 			fprintf(stderr, "mnprof: warning: /proc/kallsyms hides kernel addresses (kernel.kptr_restrict, or no CAP_SYSLOG): devices are not resolved to their driver's devices and stacks stay unsymbolized\n");
