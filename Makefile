@@ -8,8 +8,9 @@
 #   make bench        benchmarks: mnprof's overhead on the workload, trace
 #                     file size and report speed (figures)
 #   make fuzz         run each libFuzzer target FUZZ_SECONDS (default 60)
-#   make soak         10^6 invalidations under mnprof in the VM (long; not in
-#                     make test): counts, drops, RSS (tests/soak/run)
+#   make soak         SOAK_N invalidations (default 10^6) under mnprof in the
+#                     VM (hours under TCG; not in make test): counts, drops,
+#                     RSS (tests/soak/run)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
 #   make clean
@@ -130,8 +131,9 @@ bench: all $(O)/tfgen
 	bench/tracefile
 
 # A benchmark-sized run, not part of test: figures in README.md.
+SOAK_N		?= 1000000
 soak: all
-	tests/soak/run
+	tests/soak/run $(SOAK_N)
 
 checkpatch:
 	tests/checkpatch.sh
