@@ -6,6 +6,7 @@
 # mnprof is the plain build (the RSS of an ASan build says little).
 set -u
 . tests/lib.sh
+. tests/vm/guest/wait.sh
 M=build/mnprof
 L=tools/mnload/mnload
 N=${1:-1000000}
@@ -18,17 +19,6 @@ load="--threads 8 --gpus 8 --latency-us 1 --op mprotect --quiet --json"
 # rss_kb PID: "VmRSS RssAnon" in KiB; the ring buffer's pages (256 MiB for
 # record, mapped twice) count in the first, the heap is the second
 rss_kb() { awk '/^VmRSS:/ { r = $2 } /^RssAnon:/ { a = $2 } END { print r, a }' "/proc/$1/status"; }
-
-# waitfor PATTERN FILE: until FILE has a line matching PATTERN (10 min)
-waitfor() {
-	local end=$((SECONDS + 600))
-	while [ "$SECONDS" -lt "$end" ]; do
-		grep -q "$1" "$2" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "# timeout: no '$1' in $2" >&2
-	return 1
-}
 
 # phases NAME PID: the workload in two runs, the first tenth and the rest;
 # mnprof's (PID) RSS after each in rss1, rss2; the seconds in secs
@@ -69,7 +59,7 @@ rss_check() {
 echo "# live: $N invalidations, 8 threads, 8 devices at 1 us"
 $M --json >"$out/live.json" 2>"$out/live.err" &
 mp=$!
-waitfor "^Tracing MMU" "$out/live.err"
+waitfor "^Tracing MMU" "$out/live.err" 600
 phases live "$mp"
 kill -INT "$mp"
 wait "$mp"
@@ -88,7 +78,7 @@ $M record -b 256 --json -o /dev/stdout 2>"$out/rec.err" |
 	tee >(wc -c >"$out/rec.bytes") |
 	$M report --json /dev/stdin >"$out/report.json" 2>"$out/report.err" &
 pipe=$!
-waitfor "^Recording MMU" "$out/rec.err"
+waitfor "^Recording MMU" "$out/rec.err" 600
 rp=$(pgrep -f "^$M record" | head -n 1)
 rt=$SECONDS
 phases rec "$rp"
