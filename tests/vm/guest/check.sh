@@ -60,8 +60,11 @@ echo "# one device busy-waits in pass 1 (told by the completion source)"
 check_runs spin two-pass,pass1-spin,two-pass,two-pass 50 1 \
 	'[.findings[] | select(.severity == "violation") | "\(.device):\(.kind)"] | join(",")' \
 	"mnsim1:busy_wait"
+# Another device may show a stray polled callback, a pass 1 whose vCPU the
+# host stalled past its device's completion: one case, a warning at most
+# (the runs above name mnsim1 alone as a violation).
 t_eq "... every callback of mnsim1 polled" \
-	"$(jqv '.findings[] | select(.kind == "busy_wait") | "\(.count) \(.polled)"' "$out/spin.1.json")" "50 50"
+	"$(jqv '.findings[] | select(.kind == "busy_wait" and .device == "mnsim1") | "\(.count) \(.polled)"' "$out/spin.1.json")" "50 50"
 echo "# one device sleeps in pass 1"
 check_runs wait two-pass,two-pass,pass1-wait,two-pass 50 1 \
 	'[.findings[] | select(.severity == "violation") | "\(.device):\(.kind):\(.wait_class)"] | join(",")' \
