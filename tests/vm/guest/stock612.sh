@@ -58,7 +58,10 @@ t_num "test_hmm's walks still measured" "$(jqv '.counters.walks' "$out/hmm.json"
 
 $M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 500 --op munmap --iterations 50 --mode single-pass >/dev/null; build/hmm_touch 10" \
 	>"$out/check.json" 2>"$out/check.err"
-t_eq "check exits 0" "$?" 0
+# No two-pass API, so no two-pass callback: nothing to check, which check
+# says with its inconclusive verdict (exit 3), listing what it saw.
+t_eq "check: inconclusive, no two-pass callback (exit 3)" \
+	"$?:$(jqv '.inconclusive | join(",")' "$out/check.json")" "3:no_two_pass_callback"
 t_eq "... lists every device as single-pass" \
 	"$(jqv '[.devices[] | select(.kind == "mnsim" or .kind == "hmm") | .class] | unique | join(",")' "$out/check.json")" single_pass
 t_eq "... 4 single-pass notifier findings (mnsim; test_hmm cannot be traced), info only" \
