@@ -128,10 +128,15 @@ echo "# [$SECONDS s] 3. the recorder stopped in the middle of a walk: the dangli
 # Pass 1 of a two-pass device, then three inline ones waiting 1 s each in
 # pass 1: the two-pass device's second pass is pending for 3 s.
 $L --quiet --gpus 4 --latency-us 1000000 --op madvise --iterations 1 \
-	--mode two-pass,inline,inline,inline >/dev/null 2>&1 &
+	--mode two-pass,inline,inline,inline >/dev/null 2>"$out/dangle.err" &
 dangle=$!
 until_frame "$dangle" mnsim_inline_invalidate_start
-t_eq "a walk has a second pass pending (a later device waits in pass 1)" "$?" 0
+rc=$?
+t_eq "a walk has a second pass pending (a later device waits in pass 1)" "$rc" 0
+if [ "$rc" != 0 ]; then
+	gone "$dangle" && echo "# the workload had exited"
+	show "$out/dangle.err"
+fi
 kill -INT "$r1"
 reap "$r1"
 t_eq "the recorder stops on SIGINT: exit status 0" "$?" 0
