@@ -125,10 +125,11 @@ $L --quiet --gpus 2 --latency-us 200 --op mprotect --iterations 10 >/dev/null
 t_eq "a workload on the new mnsim" "$?" 0
 
 echo "# [$SECONDS s] 3. the recorder stopped in the middle of a walk: the dangling callback is counted"
-# Pass 1 of a two-pass device, then three inline ones waiting 1 s each in
-# pass 1: the two-pass device's second pass is pending for 3 s.
-$L --quiet --gpus 4 --latency-us 1000000 --op madvise --iterations 1 \
-	--mode two-pass,inline,inline,inline >/dev/null 2>"$out/dangle.err" &
+# Pass 1 of a two-pass device, then eight inline ones waiting 1 s each in
+# pass 1: the two-pass device's second pass is pending for 8 s, time for
+# even a loaded guest to see it (3 s were missed once).
+$L --quiet --gpus 9 --latency-us 1000000 --op madvise --iterations 1 \
+	--mode two-pass,inline,inline,inline,inline,inline,inline,inline,inline >/dev/null 2>"$out/dangle.err" &
 dangle=$!
 until_frame "$dangle" mnsim_inline_invalidate_start
 rc=$?
