@@ -154,6 +154,7 @@ static int fake_ioctl(unsigned long req, void *arg)
 			s->refused = 0;
 			s->inline_fallbacks = 0;
 			s->wait_sleeps = 0;
+			s->lock_waits = 0;
 			return 0;
 		}
 		return EINVAL;

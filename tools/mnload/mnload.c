@@ -258,8 +258,9 @@ static void usage(void)
 "p50_us, p90_us, p99_us, p999_us, max_us, min_us, wall_s, op, threads,\n"
 "size_bytes, iterations, warmup, interrupted, and devices: [{id, name, mode,\n"
 "latency_us, jitter_us, flushes, device_mean_us, device_max_us, refused,\n"
-"inline_fallbacks, wait_sleeps}] (device_mean_us and device_max_us are null\n"
-"with no flush; wait_sleeps: times a wait for the device blocked). Progress\n"
+"inline_fallbacks, wait_sleeps, lock_waits}] (device_mean_us and\n"
+"device_max_us are null with no flush; wait_sleeps: times a wait for the\n"
+"device blocked; lock_waits: pass1-lock callbacks that blocked). Progress\n"
 "is shown on stderr for runs longer than a second, only when stderr is a\n"
 "terminal.\n"
 "\n"
@@ -1007,12 +1008,12 @@ static void print_json(const struct config *cfg, const struct device *devs,
 		       "\"latency_us\":%u,\"jitter_us\":%u,\"flushes\":%" PRIu64 ","
 		       "\"device_mean_us\":%s,\"device_max_us\":%s,"
 		       "\"refused\":%" PRIu64 ",\"inline_fallbacks\":%" PRIu64 ","
-		       "\"wait_sleeps\":%" PRIu64 "}",
+		       "\"wait_sleeps\":%" PRIu64 ",\"lock_waits\":%" PRIu64 "}",
 		       i ? "," : "", devs[i].cfg.id, devs[i].cfg.id,
 		       mode_names[devs[i].cfg.mode], devs[i].cfg.latency_us,
 		       devs[i].cfg.jitter_us, (uint64_t)st->flushes, mean, max,
 		       (uint64_t)st->refused, (uint64_t)st->inline_fallbacks,
-		       (uint64_t)st->wait_sleeps);
+		       (uint64_t)st->wait_sleeps, (uint64_t)st->lock_waits);
 	}
 	printf("]}\n");
 }

@@ -452,6 +452,7 @@ mnsim_pass1_lock_invalidate_start(struct mmu_interval_notifier *sub,
 	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
 	struct mnsim_device *dev = mirror->dev;
 	struct mnsim_flush *flush;
+	unsigned long nvcsw;
 
 	if (!mnsim_invalidate_begin(mirror, range, cur_seq, true))
 		return false;
@@ -465,8 +466,14 @@ mnsim_pass1_lock_invalidate_start(struct mmu_interval_notifier *sub,
 	down(&dev->hw_lock);
 	flush->holds_hw_lock = true;
 	mnsim_flush_start(flush);
-	/* Contended: released when the flush completes. */
+	/*
+	 * Contended: released when the flush completes, unless this task was
+	 * kept off its CPU until then; lock_waits counts the times it blocked.
+	 */
+	nvcsw = current->nvcsw;
 	down(&dev->hw_lock);
+	if (current->nvcsw != nvcsw)
+		atomic64_inc(&dev->lock_waits);
 	up(&dev->hw_lock);
 	*finish = &flush->finish;
 	return true;
@@ -672,6 +679,7 @@ static int mnsim_ioctl_dev_stats(struct mnsim_file *mf,
 	stats.refused = atomic64_read(&dev->refused);
 	stats.inline_fallbacks = atomic64_read(&dev->inline_fallbacks);
 	stats.wait_sleeps = atomic64_read(&dev->wait_sleeps);
+	stats.lock_waits = atomic64_read(&dev->lock_waits);
 	if (copy_to_user(ustats, &stats, sizeof(stats)))
 		return -EFAULT;
 	return 0;

@@ -92,6 +92,8 @@ struct mnsim_mirror_range {
  *	finish slot of the device was in use
  * @wait_sleeps: times a task waiting for a flush of the device blocked
  *	(voluntary context switches during the waits, in any pass)
+ * @lock_waits: first passes of %MNSIM_MODE_PASS1_LOCK that blocked on the
+ *	lock the flush in flight holds (not when the flush completed first)
  */
 struct mnsim_dev_stats {
 	__u32 id;
@@ -102,6 +104,7 @@ struct mnsim_dev_stats {
 	__u64 refused;
 	__u64 inline_fallbacks;
 	__u64 wait_sleeps;
+	__u64 lock_waits;
 };
 
 #define MNSIM_IOC_MAGIC		'N'

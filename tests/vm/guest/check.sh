@@ -80,8 +80,8 @@ t_check "... the culprit is in mnsim" \
 	sh -c "jq -r '.findings[0].culprit' $out/wait.1.json | grep -q 'mnsim_flush_wait.*\[mnsim\]'"
 
 echo "# one device takes a contended lock in pass 1"
-$MA check --json -- sh -c "$L --quiet --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
-	--mode two-pass,pass1-lock,two-pass,two-pass >/dev/null" >"$out/lock.json" 2>"$out/lock.err"
+$MA check --json -- sh -c "$L --quiet --json --gpus 4 --latency-us 1000 --op munmap --iterations 50 \
+	--mode two-pass,pass1-lock,two-pass,two-pass >$out/lock.load.json" >"$out/lock.json" 2>"$out/lock.err"
 t_eq "pass1-lock: exit 1 (a lock wait on every invalidation is a pattern)" "$?" 1
 # Violations only: a stall of the loaded host can make one clean callback
 # look polled, a warning.
@@ -89,8 +89,13 @@ t_eq "... a lock wait on mnsim1, no device wait, no busy wait" \
 	"$(jqv '[.findings[] | select(.severity == "violation") | "\(.device):\(.kind):\(.wait_class)"] | join(",")' "$out/lock.json")" \
 	"mnsim1:lock_wait:lock"
 echo "# pass1-lock findings: $(jq -c '[.findings[] | {device, kind, severity, count, polled, busy}]' "$out/lock.json")"
-t_eq "... on all 50 callbacks" \
-	"$(jqv '.findings[] | select(.kind == "lock_wait") | .count' "$out/lock.json")" 50
+# mnsim counts the callbacks that blocked on the lock: one kept off its
+# CPU until its flush completed (a loaded host) finds the lock free.
+t_num "... mnsim1 blocked on the lock in most of its 50 callbacks" \
+	"$(jq '.devices[1].lock_waits' "$out/lock.load.json")" ">=" 25
+t_eq "... a lock wait on each callback that blocked (mnsim's count)" \
+	"$(jqv '.findings[] | select(.kind == "lock_wait") | .count' "$out/lock.json")" \
+	"$(jq '.devices[1].lock_waits' "$out/lock.load.json")"
 t_check "... told by down() and blamed on mnsim_pass1_lock_invalidate_start" \
 	sh -c "jq -r '.findings[0].wait_frame' $out/lock.json | grep -q '^down+' &&
 	       jq -r '.findings[0].culprit' $out/lock.json | grep -q '^mnsim_pass1_lock_invalidate_start+'"
