@@ -40,7 +40,10 @@
  *
  * A pattern: at least MN_CHECK_PATTERN_MIN_COUNT callbacks and
  * MN_CHECK_PATTERN_MIN_PERCENT of the device's two-pass callbacks that
- * ran (or its only one).
+ * ran (or its only one): most of them. A driver that polls or takes a
+ * contended lock does it on (nearly) every invalidation; stalls of a
+ * loaded host made 3 of 50 clean callbacks look polled in the test VM
+ * (6%, beside a kernel build), which a 5% threshold called a violation.
  *
  * Verdict: FAIL (exit 1) with any violation; else INCONCLUSIVE (exit 3)
  * when events were lost or left unmatched (the counters of the summary,
@@ -64,7 +67,7 @@
 /* A pattern: this many callbacks and percent of the device's two-pass
  * callbacks that ran. */
 #define MN_CHECK_PATTERN_MIN_COUNT	2
-#define MN_CHECK_PATTERN_MIN_PERCENT	5
+#define MN_CHECK_PATTERN_MIN_PERCENT	50
 /* Frames and names copied into the result. */
 #define MN_CHECK_FRAME_LEN		128
 

@@ -294,10 +294,11 @@ TEST(check_busy_wait_budget_edge)
 
 /*
  * A busy pass 1 is a violation only as a pattern (check.c,
- * busy_wait_is_pattern()): 40 callbacks per device, budget 250,000 ns.
- *   dev 0: 1 busy of 40 (2.5%)            -> warning (isolated)
- *   dev 1: 2 busy of 40 (5%, count 2)     -> violation
- *   dev 2: 1 busy of 1 (its only callback) -> violation
+ * is_pattern()): 40 callbacks per device, budget 250,000 ns.
+ *   dev 0: 3 busy of 40 (7.5%: host stalls) -> warning
+ *   dev 1: 20 busy of 40 (half)              -> violation
+ *   dev 2: 1 busy of 1 (its only callback)   -> violation
+ *   dev 3: 19 busy of 40 (just under half)   -> warning
  */
 TEST(check_busy_wait_needs_a_pattern)
 {
@@ -309,23 +310,28 @@ TEST(check_busy_wait_needs_a_pattern)
 
 	fx_init(&f);
 	for (i = 0; i < 40; i++) {
-		one_cb(&f, t, 0, true, i == 7 ? 300000 : 5000, 0, 0, 0, true);
+		one_cb(&f, t, 0, true, i % 13 == 7 ? 300000 : 5000, 0, 0, 0, true);
 		t += 1000000;
-		one_cb(&f, t, 1, true, i % 20 == 3 ? 300000 : 5000, 0, 0, 0, true);
+		one_cb(&f, t, 1, true, i % 2 ? 5000 : 300000, 0, 0, 0, true);
+		t += 1000000;
+		one_cb(&f, t, 3, true, i < 19 ? 300000 : 5000, 0, 0, 0, true);
 		t += 1000000;
 	}
 	one_cb(&f, t, 2, true, 300000, 0, 0, 0, true);
 	c = run_check(&f, BUDGET);
 	b = find(c, MN_FIND_BUSY_WAIT, 0);
-	CHECK(b && b->count == 1 && b->severity == MN_SEV_WARNING);
+	CHECK(b && b->count == 3 && b->severity == MN_SEV_WARNING);
 	b = find(c, MN_FIND_BUSY_WAIT, 1);
-	CHECK(b && b->count == 2 && b->severity == MN_SEV_VIOLATION);
+	CHECK(b && b->count == 20 && b->severity == MN_SEV_VIOLATION);
 	b = find(c, MN_FIND_BUSY_WAIT, 2);
 	CHECK(b && b->count == 1 && b->severity == MN_SEV_VIOLATION);
+	b = find(c, MN_FIND_BUSY_WAIT, 3);
+	CHECK(b && b->count == 19 && b->severity == MN_SEV_WARNING);
 	CHECK_EQ_U64(cdev(c, 0)->violations, 0);
-	CHECK_EQ_U64(cdev(c, 0)->warnings, 1);
-	CHECK_EQ_U64(cdev(c, 1)->violations, 2);
-	CHECK_EQ_U64(c->r.violations, 2);
+	CHECK_EQ_U64(cdev(c, 0)->warnings, 3);
+	CHECK_EQ_U64(cdev(c, 1)->violations, 20);
+	CHECK_EQ_U64(cdev(c, 3)->violations, 0);
+	CHECK_EQ_U64(c->r.violations, 2);	/* findings: dev 1, dev 2 */
 	chk_free(c);
 	fx_free(&f);
 }
