@@ -30,7 +30,7 @@ CORE_SRCS	:= $(wildcard src/core/*.c)
 OUTPUT_SRCS	:= $(wildcard src/output/*.c)
 APP_SRCS	:= $(wildcard src/*.c)
 # The loader and its parts (libbpf): everything in src/ but the CLI.
-LOADER_SRCS	:= $(filter-out src/mnprof.c src/cmd_%.c src/run.c src/workload.c,$(APP_SRCS))
+LOADER_SRCS	:= $(filter-out src/mnprof.c src/cmd_%.c src/run.c src/workload.c src/trace_load.c,$(APP_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h

@@ -25,6 +25,7 @@ enum mn_command {
 	MN_CMD_CHECK,
 	MN_CMD_RECORD,
 	MN_CMD_REPORT,
+	MN_CMD_DIFF,
 };
 
 /**
@@ -44,8 +45,12 @@ enum mn_command {
  * @pass1_budget_ns: check: on-CPU time in pass 1 above which a callback is a
  *	suspected busy wait
  * @output: record: the trace file to write
- * @input: report: the trace file to read
+ * @input: report: the trace file to read; diff: the one before
+ * @input2: diff: the trace file after
  * @report_check: report: apply the check rules to the recorded events
+ * @perfetto_out: report: write a Perfetto (Trace Event JSON) timeline here
+ *	("-": stdout)
+ * @html_out: report: write the HTML report here ("-": stdout)
  * @workload: argv of the command after "--", or NULL
  * @source: the event source (tracing commands)
  * @mm_of: only invalidations of this process's address space (0: all)
@@ -72,7 +77,10 @@ struct mn_cli {
 	uint64_t pass1_budget_ns;
 	const char *output;
 	const char *input;
+	const char *input2;
 	bool report_check;
+	const char *perfetto_out;
+	const char *html_out;
 	char **workload;
 };
 
@@ -102,6 +110,9 @@ int mn_cmd_live(const struct mn_cli *cli);
 int mn_cmd_check(const struct mn_cli *cli);
 int mn_cmd_record(const struct mn_cli *cli);
 int mn_cmd_report(const struct mn_cli *cli);
+/* report --perfetto / --html (cmd_timeline.c) */
+int mn_cmd_report_timeline(const struct mn_cli *cli);
+int mn_cmd_diff(const struct mn_cli *cli);
 
 /* Shared by check and report --check (src/cmd_check.c). */
 struct mn_analyzer_stats;

@@ -30,6 +30,8 @@ enum {
 	OPT_MM_OF,
 	OPT_PER_SUB,
 	OPT_USAGE,
+	OPT_PERFETTO,
+	OPT_HTML,
 };
 
 /* Options, grouped by the commands that take them. */
@@ -80,7 +82,14 @@ static const struct argp_option opt_record[] = {
 
 static const struct argp_option opt_report[] = {
 	{ "check", OPT_CHECK, NULL, 0, "Apply the check rules to the recorded events (exit 1 on violations)", 7 },
-	{ "pass1-budget", OPT_PASS1_BUDGET, "USECS", 0, "With --check: busy-wait budget of a first pass (default 250)", 7 },
+	{ "pass1-budget", OPT_PASS1_BUDGET, "USECS", 0, "With --check, --perfetto, --html: busy-wait budget of a first pass (default 250)", 7 },
+	{ "perfetto", OPT_PERFETTO, "OUT.json", 0, "Write a timeline in Chrome Trace Event JSON for ui.perfetto.dev ('-': stdout)", 8 },
+	{ "html", OPT_HTML, "OUT.html", 0, "Write a self-contained HTML report with timelines ('-': stdout)", 8 },
+	{},
+};
+
+static const struct argp_option opt_diff[] = {
+	{ "json", 'j', NULL, 0, "Print JSON instead of text", 1 },
 	{},
 };
 
@@ -90,6 +99,7 @@ static const char doc_live[] =
 "  or:  mnprof check [OPTION...] [-- CMD [ARGS...]]\n"
 "  or:  mnprof record -o FILE [OPTION...] [-- CMD [ARGS...]]\n"
 "  or:  mnprof report [OPTION...] FILE\n"
+"  or:  mnprof diff [--json] BEFORE AFTER\n"
 "\n"
 "Since Linux 7.1 a GPU driver can split its MMU interval-notifier callback\n"
 "in two: pass 1 (invalidate_start) starts a TLB flush or a preemption on\n"
@@ -109,7 +119,9 @@ static const char doc_live[] =
 "           that never use pass 2, single-pass notifiers; exit 1 on\n"
 "           violations (mnprof check --help)\n"
 "  record   write every callback event to a trace file (mnprof record --help)\n"
-"  report   the figures of a trace file, offline, no privileges needed\n"
+"  report   the figures of a trace file, offline, no privileges needed;\n"
+"           timelines for Perfetto and a self-contained HTML report\n"
+"  diff     compare two trace files of the same workload (mnprof diff --help)\n"
 "\n"
 "Needs root (CAP_BPF and CAP_PERFMON) and kernel BTF. Event sources\n"
 "(--source): the mmu_notifier tracepoints of mnprof's kernel patch where\n"
@@ -169,6 +181,40 @@ static const char doc_report[] =
 "\n"
 "Prints what the live mnprof printed for the recorded run; with --check,\n"
 "also the findings of mnprof check (exit 1 on violations).\n"
+"\n"
+"With --perfetto and/or --html it writes timelines instead (both with the\n"
+"findings of the check rules):\n"
+"  --perfetto OUT.json  every invalidation as Chrome Trace Event JSON: a\n"
+"                       track per device with its pass-1, pass-2 and device\n"
+"                       work slices, a track per walking task with its\n"
+"                       walks, flows from each walk to its callbacks;\n"
+"                       open it in ui.perfetto.dev\n"
+"  --html OUT.html      one self-contained file (no script, no network):\n"
+"                       timelines of the median and the worst invalidation\n"
+"                       of each event, latency histograms, the overlap and\n"
+"                       device tables, the findings\n"
+"\n"
+"Examples:\n"
+"  mnprof report run.mnt                      the figures\n"
+"  mnprof report --check run.mnt              and the findings\n"
+"  mnprof report --html run.html --perfetto run.json run.mnt\n"
+"\vOptions:";
+
+static const char doc_diff[] =
+"mnprof diff -- compare two recordings of the same workload\n"
+"\n"
+"Like perf diff: BEFORE and AFTER are trace files of mnprof record, e.g. a\n"
+"driver before and after its conversion to two-pass notifiers. Prints, per\n"
+"device (matched by name) and pass, the mean and the p99 before and after\n"
+"and the change; per notifier event, the measured wall time of the\n"
+"invalidations (minimum, median, mean, p99) before and after and the\n"
+"measured speed-up as the ratio of each, next to each side's own overlap\n"
+"estimate. On a loaded machine trust the ratio of the minimums: delays of\n"
+"the scheduler only ever add time, and unevenly; the fastest invalidation\n"
+"of each side is its least disturbed one.\n"
+"\n"
+"Example:\n"
+"  mnprof diff single-pass.mnt two-pass.mnt\n"
 "\vOptions:";
 
 /*
@@ -317,6 +363,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_CHECK:
 		cli->report_check = true;
 		break;
+	case OPT_PERFETTO:
+		if (!*arg)
+			return usage_error(state, "--perfetto needs a file name ('-': stdout)");
+		cli->perfetto_out = arg;
+		break;
+	case OPT_HTML:
+		if (!*arg)
+			return usage_error(state, "--html needs a file name ('-': stdout)");
+		cli->html_out = arg;
+		break;
 	case OPT_MM_OF:
 		err = parse_u64(arg, "pid", INT_MAX, &v, state);
 		if (err)
@@ -340,12 +396,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 					   arg);
 		break;
 	case ARGP_KEY_ARG:
-		if (cli->cmd == MN_CMD_REPORT && !cli->input) {
+		if ((cli->cmd == MN_CMD_REPORT || cli->cmd == MN_CMD_DIFF) &&
+		    !cli->input) {
 			cli->input = arg;
+			break;
+		}
+		if (cli->cmd == MN_CMD_DIFF && !cli->input2) {
+			cli->input2 = arg;
 			break;
 		}
 		if (cli->cmd == MN_CMD_REPORT)
 			return usage_error(state, "report reads one file; unexpected '%s'", arg);
+		if (cli->cmd == MN_CMD_DIFF)
+			return usage_error(state, "diff compares two files; unexpected '%s'", arg);
 		return usage_error(state, "unexpected argument '%s' (a command to run goes after --)",
 				   arg);
 	case ARGP_KEY_END:
@@ -353,6 +416,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return usage_error(state, "record needs -o FILE");
 		if (cli->cmd == MN_CMD_REPORT && !cli->input)
 			return usage_error(state, "report needs a trace FILE (written by mnprof record)");
+		if (cli->cmd == MN_CMD_REPORT && (cli->perfetto_out || cli->html_out)) {
+			if (cli->report_check)
+				return usage_error(state, "--check prints findings; --perfetto and --html include them already");
+			if (cli->json || cli->device || cli->event ||
+			    cli->per_process || cli->no_hist)
+				return usage_error(state, "--json, --device, --event, --per-process and --no-hist shape the printed figures; --perfetto and --html show every device and event");
+		}
+		if (cli->cmd == MN_CMD_DIFF && !cli->input2)
+			return usage_error(state, "diff needs two trace files: BEFORE AFTER (written by mnprof record)");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -385,7 +457,12 @@ static const struct argp_child children_record[] = {
 
 static const struct argp_child children_report[] = {
 	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output:", 1 },
-	{ &(struct argp){ .options = opt_report, .parser = parse_opt }, 0, "Rules:", 2 },
+	{ &(struct argp){ .options = opt_report, .parser = parse_opt }, 0, "Rules and timelines:", 2 },
+	{},
+};
+
+static const struct argp_child children_diff[] = {
+	{ &(struct argp){ .options = opt_diff, .parser = parse_opt }, 0, "Output:", 1 },
 	{},
 };
 
@@ -474,6 +551,11 @@ int mn_cli_parse(struct mn_cli *cli, int argc, char **argv, FILE *out,
 			argp.args_doc = "FILE";
 			argp.doc = doc_report;
 			argp.children = children_report;
+		} else if (!strcmp(argv[1], "diff")) {
+			cli->cmd = MN_CMD_DIFF;
+			argp.args_doc = "BEFORE AFTER";
+			argp.doc = doc_diff;
+			argp.children = children_diff;
 		}
 		if (cli->cmd != MN_CMD_LIVE)
 			first = 2;
@@ -482,8 +564,9 @@ int mn_cli_parse(struct mn_cli *cli, int argc, char **argv, FILE *out,
 	for (i = first; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			nargs = i;
-			if (cli->cmd == MN_CMD_REPORT) {
-				fprintf(err, "mnprof report: takes no command to run\n");
+			if (cli->cmd == MN_CMD_REPORT || cli->cmd == MN_CMD_DIFF) {
+				fprintf(err, "mnprof %s: takes no command to run\n",
+					argv[1]);
 				return MN_EXIT_FAILURE;
 			}
 			if (i + 1 < argc) {

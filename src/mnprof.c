@@ -38,6 +38,8 @@ int main(int argc, char **argv)
 		return mn_cmd_record(&cli);
 	case MN_CMD_REPORT:
 		return mn_cmd_report(&cli);
+	case MN_CMD_DIFF:
+		return mn_cmd_diff(&cli);
 	default:
 		return mn_cmd_live(&cli);
 	}

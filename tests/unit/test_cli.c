@@ -101,6 +101,21 @@ TEST(cli_defaults_and_options)
 	CHECK_STR(p.cli.input, "t.mnp");
 	CHECK_EQ_U64(p.cli.pass1_budget_ns, 7000);
 	done(&p);
+
+	parse(&p, "report --perfetto t.json --html - t.mnp");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_REPORT);
+	CHECK_STR(p.cli.perfetto_out, "t.json");
+	CHECK_STR(p.cli.html_out, "-");
+	CHECK_STR(p.cli.input, "t.mnp");
+	done(&p);
+
+	parse(&p, "diff -j before.mnt after.mnt");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_DIFF);
+	CHECK(p.cli.json);
+	CHECK_STR(p.cli.input, "before.mnt");
+	CHECK_STR(p.cli.input2, "after.mnt");
+	CHECK_STR(p.argv[1], "mnprof diff");
+	done(&p);
 }
 
 /* Every usage error: status 2, argp's message naming the command. */
@@ -123,6 +138,13 @@ TEST(cli_usage_errors)
 		{ "report", "mnprof report: report needs a trace FILE (written by mnprof record)\n" },
 		{ "report a b", "mnprof report: report reads one file; unexpected 'b'\n" },
 		{ "report a -- b", "mnprof report: takes no command to run\n" },
+		{ "report --perfetto '' a", "mnprof report: --perfetto needs a file name ('-': stdout)\n" },
+		{ "report --html x --check a", "mnprof report: --check prints findings; --perfetto and --html include them already\n" },
+		{ "report --html x --json a", "mnprof report: --json, --device, --event, --per-process and --no-hist shape the printed figures" },
+		{ "diff a", "mnprof diff: diff needs two trace files: BEFORE AFTER (written by mnprof record)\n" },
+		{ "diff a b c", "mnprof diff: diff compares two files; unexpected 'c'\n" },
+		{ "diff a b -- c", "mnprof diff: takes no command to run\n" },
+		{ "diff -d 1 a b", "Try `mnprof diff --help'" },
 		{ "unexpected", "mnprof: unexpected argument 'unexpected' (a command to run goes after --)\n" },
 		{ "-d 1 --", "mnprof: nothing after '--' (a command to run goes there)\n" },
 		{ "-d x --help", "mnprof: invalid duration 'x'" },
