@@ -168,7 +168,7 @@ int mn_cmd_report_timeline(const struct mn_cli *cli)
 			fprintf(stderr, "%s: writing the Perfetto timeline failed\n", who);
 			ret = MN_EXIT_FAILURE;
 		} else if (strcmp(cli->perfetto_out, "-")) {
-			fprintf(stderr, "%s: wrote %s: %llu slices, %llu flows (open it in ui.perfetto.dev or chrome://tracing)\n",
+			fprintf(stderr, "%s: wrote %s: %llu slices, %llu flows (open it in ui.perfetto.dev)\n",
 				who, cli->perfetto_out,
 				(unsigned long long)mn_perfetto_slices(pf),
 				(unsigned long long)mn_perfetto_flows(pf));

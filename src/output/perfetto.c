@@ -307,7 +307,7 @@ static void callback_slices(struct mn_perfetto *p,
 	/* From the walk, where it calls the callback, into its pass 1. */
 	p->flows++;
 	flow(p, true, inv->tgid, inv->tid, t->b1);
-	flow(p, false, d->pid, tid, t->b1 + (t->e1 - t->b1) / 2);
+	flow(p, false, d->pid, tid, t->b1 + mn_sub_sat(t->e1, t->b1) / 2);
 	flag_callback(p, cb, idx, tid);
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * `mnprof report --perfetto OUT.json FILE`: the recorded invalidations as
- * a Chrome Trace Event Format (JSON) timeline, which ui.perfetto.dev and
- * chrome://tracing open.
+ * a Chrome Trace Event Format (JSON) timeline, which ui.perfetto.dev (and
+ * the older chrome://tracing) opens.
  *
  * ## Layout
  *
