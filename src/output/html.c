@@ -16,7 +16,7 @@ static const char css[] =
 	"body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:14px;color:#222;margin:24px;max-width:1040px}\n"
 	"h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ccc}\n"
 	"h3{font-size:15px;margin:16px 0 4px}.meta{color:#555;margin:2px 0}\n"
-	"table{border-collapse:collapse;margin:6px 0}th,td{padding:3px 10px;text-align:right;border-bottom:1px solid #e4e4e4}\n"
+	"table{border-collapse:collapse;margin:6px 0}th,td{padding:3px 10px;text-align:right;border-bottom:1px solid #e4e4e4}td{white-space:nowrap}\n"
 	"th:first-child,td:first-child,td.l,th.l{text-align:left}th{background:#f3f3f3}\n"
 	"figure{margin:10px 0 18px}figcaption{margin:0 0 4px;font-weight:bold}\n"
 	"svg text{font-family:'DejaVu Sans',Arial,sans-serif;font-size:11px;fill:#333}\n"
