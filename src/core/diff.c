@@ -17,6 +17,7 @@ static void fig(struct mn_diff_fig *f, struct mn_dist *d)
 		return;
 	f->count = d->n;
 	f->mean_ns = mn_dist_mean(d);
+	f->min_ns = mn_dist_quantile(d, 0);
 	f->p50_ns = mn_dist_quantile(d, 0.5);
 	f->p99_ns = mn_dist_quantile(d, 0.99);
 }
@@ -66,6 +67,13 @@ static void dev_rows(struct mn_diff *d, const char *name,
 		if (r->before.count || r->after.count)
 			d->nr_devs++;
 	}
+}
+
+/* @vb / @va of two figures, 0 when either side is empty or @va is 0. */
+static double ratio(const struct mn_diff_fig *b, const struct mn_diff_fig *a,
+		    double vb, double va)
+{
+	return b->count && a->count && va > 0 ? vb / va : 0;
 }
 
 /* Overlap estimate of event @e: serial / wall sums, bound invalidations. */
@@ -125,13 +133,18 @@ int mn_diff_build(struct mn_diff *d, const struct mn_summary *sb,
 			continue;
 		r->gain_before = gain_of(sb, e, &r->bound_before);
 		r->gain_after = gain_of(sa, e, &r->bound_after);
-		if (r->wall_before.count && r->wall_after.count &&
-		    r->wall_after.mean_ns > 0)
-			r->speedup = r->wall_before.mean_ns / r->wall_after.mean_ns;
-		if (r->wall_before.count && r->wall_after.count &&
-		    r->wall_after.p50_ns > 0)
-			r->speedup_median = (double)r->wall_before.p50_ns /
-					    (double)r->wall_after.p50_ns;
+		r->speedup.min = ratio(&r->wall_before, &r->wall_after,
+				       (double)r->wall_before.min_ns,
+				       (double)r->wall_after.min_ns);
+		r->speedup.median = ratio(&r->wall_before, &r->wall_after,
+					  (double)r->wall_before.p50_ns,
+					  (double)r->wall_after.p50_ns);
+		r->speedup.mean = ratio(&r->wall_before, &r->wall_after,
+					r->wall_before.mean_ns,
+					r->wall_after.mean_ns);
+		r->speedup.p99 = ratio(&r->wall_before, &r->wall_after,
+				       (double)r->wall_before.p99_ns,
+				       (double)r->wall_after.p99_ns);
 		d->nr_events++;
 	}
 	return 0;

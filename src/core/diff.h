@@ -9,11 +9,14 @@
  *   metric (pass 1, pass 2, gap, device latency exact or bound): count,
  *   mean and p99 before and after, from exact distributions (dist.h).
  * - Per notifier event: the measured wall time of the invalidations (walk
- *   begin to end, mean, median and p99) before and after, the measured
- *   speed-up, as the ratio of the means (what the overlap estimate, a
- *   ratio of sums, predicts) and of the medians (robust to the outliers a
- *   loaded machine adds), and each side's own overlap estimate (serial /
- *   wall, from the summary) for comparison.
+ *   begin to end: minimum, median, mean, p99) before and after, the
+ *   measured speed-up as the ratio of each (before / after), and each
+ *   side's own overlap estimate (serial / wall, from the summary).
+ *   Which ratio to trust: the mean's is what the overlap estimate (a ratio
+ *   of sums) predicts; on a loaded machine scheduling delays, which only
+ *   ever add time, inflate means and even medians unevenly, while the
+ *   fastest invalidation of each side is the least disturbed one, so the
+ *   ratio of the minimums is the speed-up the devices themselves give.
  *
  * A figure missing on one side (no pass 2 single-pass) has count 0.
  * Plain C, libc only.
@@ -28,12 +31,21 @@
 #include "dist.h"
 #include "summary.h"
 
-/* One side of a figure: count, mean, median (nearest rank) and p99. */
+/* One side of a figure: count, mean, minimum, median (nearest rank), p99. */
 struct mn_diff_fig {
 	uint64_t count;
 	double mean_ns;
+	uint64_t min_ns;
 	uint64_t p50_ns;
 	uint64_t p99_ns;
+};
+
+/* Ratios before / after of each statistic (0: a side has no value). */
+struct mn_diff_ratio {
+	double min;
+	double median;
+	double mean;
+	double p99;
 };
 
 /**
@@ -57,16 +69,14 @@ struct mn_diff_dev {
  * @gain_before, @gain_after: the overlap estimate of each side (serial /
  *	wall sums; 0 without invalidations)
  * @bound_before, @bound_after: invalidations whose estimate is a bound
- * @speedup: mean wall before / mean wall after (0 when either is missing)
- * @speedup_median: median wall before / median wall after (0: missing)
+ * @speedup: wall before / wall after, per statistic
  */
 struct mn_diff_event {
 	uint32_t event;
 	struct mn_diff_fig wall_before, wall_after;
 	double gain_before, gain_after;
 	uint64_t bound_before, bound_after;
-	double speedup;
-	double speedup_median;
+	struct mn_diff_ratio speedup;
 };
 
 struct mn_diff {

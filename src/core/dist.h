@@ -44,10 +44,10 @@ int mn_dist_add(struct mn_dist *d, uint64_t v);
 /* Mean in ns; 0 when empty. */
 double mn_dist_mean(const struct mn_dist *d);
 /*
- * The q-quantile (0 < q <= 1) by the nearest-rank method: the smallest
- * value v such that at least ceil(q * n) values are <= v (q = 0.5: the
- * lower median; q = 1: the maximum). 0 when empty. Sorts the values the
- * first time.
+ * The q-quantile (0 <= q <= 1) by the nearest-rank method: the smallest
+ * value v such that at least ceil(q * n) values are <= v (q = 0: the
+ * minimum; q = 0.5: the lower median; q = 1: the maximum). 0 when empty.
+ * Sorts the values the first time.
  */
 uint64_t mn_dist_quantile(struct mn_dist *d, double q);
 

@@ -25,18 +25,30 @@ static const char *metric_text(enum mn_metric m)
 	}
 }
 
-/* count, mean (median with @median) and p99 columns of one side */
-static void text_fig(FILE *out, const struct mn_diff_fig *f, bool median)
+/* count, mean and p99 columns of one side */
+static void text_fig(FILE *out, const struct mn_diff_fig *f)
 {
 	if (!f->count) {
-		fprintf(out, median ? " %6s %8s %8s %8s" : " %6s %8s %8s", "-",
-			"-", "-", "-");
+		fprintf(out, " %6s %8s %8s", "-", "-", "-");
 		return;
 	}
-	fprintf(out, " %6" PRIu64 " %8.1f", f->count, f->mean_ns / 1e3);
-	if (median)
-		fprintf(out, " %8.1f", (double)f->p50_ns / 1e3);
-	fprintf(out, " %8.1f", (double)f->p99_ns / 1e3);
+	fprintf(out, " %6" PRIu64 " %8.1f %8.1f", f->count, f->mean_ns / 1e3,
+		(double)f->p99_ns / 1e3);
+}
+
+/* One side of an event: count, min, median, mean, p99, estimated gain. */
+static void text_wall(FILE *out, const char *event, const char *side,
+		      const struct mn_diff_fig *f, double gain, uint64_t bound)
+{
+	fprintf(out, "%-16s %-9s", event, side);
+	if (!f->count) {
+		fprintf(out, " %6s %8s %8s %8s %8s %10s\n", "-", "-", "-", "-",
+			"-", "-");
+		return;
+	}
+	fprintf(out, " %6" PRIu64 " %8.1f %8.1f %8.1f %8.1f %9.2fx%s\n", f->count,
+		(double)f->min_ns / 1e3, (double)f->p50_ns / 1e3, f->mean_ns / 1e3,
+		(double)f->p99_ns / 1e3, gain, bound ? " (bound)" : "");
 }
 
 static void text_ratio(FILE *out, double r)
@@ -81,21 +93,21 @@ int mn_diff_print_text(FILE *out, const struct mn_diff *d,
 	text_side(out, "after: ", after);
 
 	fprintf(out, "\nInvalidations, measured wall time (walk begin to end; usecs):\n");
-	fprintf(out, "%-16s %-33s %-33s %-17s  %s\n", "", "before", "after",
-		"speed-up", "estimated gain");
-	fprintf(out, "%-16s %6s %8s %8s %8s %6s %8s %8s %8s %8s %8s  %7s %6s\n",
-		"EVENT", "N", "MEAN", "MEDIAN", "P99", "N", "MEAN", "MEDIAN", "P99",
-		"MEAN", "MEDIAN", "BEFORE", "AFTER");
+	fprintf(out, "%-16s %-9s %6s %8s %8s %8s %8s %10s\n", "EVENT", "", "N",
+		"MIN", "MEDIAN", "MEAN", "P99", "EST. GAIN");
 	for (i = 0; i < d->nr_events; i++) {
 		const struct mn_diff_event *e = &d->events[i];
 
-		fprintf(out, "%-16s", mn_event_name(e->event));
-		text_fig(out, &e->wall_before, true);
-		text_fig(out, &e->wall_after, true);
-		text_ratio(out, e->speedup);
-		text_ratio(out, e->speedup_median);
-		fprintf(out, "  %6.2fx %5.2fx%s\n", e->gain_before, e->gain_after,
-			e->bound_before || e->bound_after ? " (bound)" : "");
+		text_wall(out, mn_event_name(e->event), "before", &e->wall_before,
+			  e->gain_before, e->bound_before);
+		text_wall(out, "", "after", &e->wall_after, e->gain_after,
+			  e->bound_after);
+		fprintf(out, "%-16s %-9s %6s", "", "speed-up", "");
+		text_ratio(out, e->speedup.min);
+		text_ratio(out, e->speedup.median);
+		text_ratio(out, e->speedup.mean);
+		text_ratio(out, e->speedup.p99);
+		fputc('\n', out);
 	}
 	if (!d->nr_events)
 		fprintf(out, "(no invalidations on either side)\n");
@@ -108,8 +120,8 @@ int mn_diff_print_text(FILE *out, const struct mn_diff *d,
 		const struct mn_diff_dev *r = &d->devs[i];
 
 		fprintf(out, "%-16s %-17s", r->name, metric_text(r->metric));
-		text_fig(out, &r->before, false);
-		text_fig(out, &r->after, false);
+		text_fig(out, &r->before);
+		text_fig(out, &r->after);
 		text_change(out, &r->before, &r->after, r->before.mean_ns,
 			    r->after.mean_ns);
 		text_change(out, &r->before, &r->after, (double)r->before.p99_ns,
@@ -148,13 +160,15 @@ static void kv_ratio(struct mn_json *j, const char *key, double r)
 		mn_json_null(j);
 }
 
-static void json_fig(struct mn_json *j, const struct mn_diff_fig *f,
-		     bool median)
+/* count, mean, p99; with @all also min and median */
+static void json_fig(struct mn_json *j, const struct mn_diff_fig *f, bool all)
 {
 	mn_json_kv_u64(j, "count", f->count);
-	kv_us_or_null(j, "mean_us", f->count, f->mean_ns);
-	if (median)
+	if (all) {
+		kv_us_or_null(j, "min_us", f->count, (double)f->min_ns);
 		kv_us_or_null(j, "median_us", f->count, (double)f->p50_ns);
+	}
+	kv_us_or_null(j, "mean_us", f->count, f->mean_ns);
 	kv_us_or_null(j, "p99_us", f->count, (double)f->p99_ns);
 }
 
@@ -219,8 +233,13 @@ int mn_diff_print_json(FILE *out, const struct mn_diff *d,
 		mn_json_kv_string(&j, "event", mn_event_name(e->event));
 		json_wall(&j, "before", &e->wall_before, e->gain_before, e->bound_before);
 		json_wall(&j, "after", &e->wall_after, e->gain_after, e->bound_after);
-		kv_ratio(&j, "speedup", e->speedup);
-		kv_ratio(&j, "speedup_median", e->speedup_median);
+		mn_json_key(&j, "speedup");
+		mn_json_object_begin_inline(&j);
+		kv_ratio(&j, "min", e->speedup.min);
+		kv_ratio(&j, "median", e->speedup.median);
+		kv_ratio(&j, "mean", e->speedup.mean);
+		kv_ratio(&j, "p99", e->speedup.p99);
+		mn_json_object_end(&j);
 		mn_json_object_end(&j);
 	}
 	mn_json_array_end(&j);

@@ -2,21 +2,22 @@
 /*
  * Output of `mnprof diff` (src/core/diff.h), text and JSON.
  *
- * Text:
+ * Text (a recording on a loaded machine: see "speed-up" in diff.h):
  *
  *   mnprof diff
- *     before: single.mnt: host (6.12.57), 200 invalidations
- *     after:  two.mnt: host (6.12.57), 200 invalidations
+ *     before: single.mnt: (none) (6.12.117-mnprof-vmtest), 200 invalidations
+ *     after:  two.mnt: (none) (6.12.117-mnprof-vmtest), 200 invalidations
  *
  *   Invalidations, measured wall time (walk begin to end; usecs):
- *          before                    after                     speed-up        estimated gain
- *   EVENT  N    MEAN  MEDIAN     P99  N    MEAN  MEDIAN     P99  MEAN  MEDIAN  BEFORE  AFTER
- *   unmap  200 4452.1 4431.0  4610.0  200 1186.2 1180.4  1290.1  3.75x  3.75x   1.00x  3.72x
+ *   EVENT                           N      MIN   MEDIAN     MEAN      P99  EST. GAIN
+ *   unmap            before       200   5106.5  10861.8  22798.5 259492.4      1.00x
+ *                    after        200   1349.1   5369.7   8568.9  60091.2      2.20x
+ *                    speed-up            3.79x    2.02x    2.66x    4.32x
  *
  *   Devices (usecs):
- *   DEVICE  METRIC          BEFORE     MEAN      P99  AFTER     MEAN      P99   MEAN CHG    P99 CHG
- *   mnsim0  pass 1             200   1085.3   1101.2    200     20.1     31.0    -98.1%     -97.2%
- *   mnsim0  pass 2               -        -        -    200   1068.0   1090.5        new        new
+ *   DEVICE           METRIC            BEFORE     MEAN      P99  AFTER     MEAN      P99   MEAN CHG    P99 CHG
+ *   mnsim0           pass 1               200   6342.4  78893.1    200    713.1   8139.4     -88.8%     -89.7%
+ *   mnsim0           pass 2                 -        -        -    200   4338.5  42566.3        new        new
  *   ...
  *   mnsim0: driver mnsim_single_pass_ops -> mnsim_two_pass_ops
  *
@@ -26,9 +27,9 @@
  *     "before": SIDE, "after": SIDE,
  *     "events": [ { "event": "unmap",
  *                   "before": WALL, "after": WALL,
- *                   "speedup": mean before / mean after (null: a side
- *                              has none),
- *                   "speedup_median": median before / median after } ],
+ *                   "speedup": { "min", "median", "mean", "p99": each
+ *                                before / after (null: a side has
+ *                                none) } } ],
  *     "devices": [ { "name": "mnsim0", "driver_before": "...",
  *                    "driver_after": "...",
  *                    "metrics": [ { "metric": "pass1" | "pass2" | "gap" |
@@ -38,8 +39,8 @@
  *                                   "mean_change_pct": -98.1,
  *                                   "p99_change_pct": -97.2 } ] } ] }
  *   SIDE = { "file", "host", "kernel", "invalidations" }
- *   WALL = FIG + { "median_us": x, "gain_estimate": serial/wall of that
- *                  side (null: none), "bound_walks": N }
+ *   WALL = FIG + { "min_us": x, "median_us": x, "gain_estimate":
+ *                  serial/wall of that side (null: none), "bound_walks": N }
  *   FIG  = { "count": N, "mean_us": x, "p99_us": x } (mean and p99 null
  *          when count is 0); a change is null when either side is empty
  */
