@@ -192,4 +192,17 @@ static inline void check_has(const char *text, const char *piece, bool want,
 #define CHECK_HAS(text, piece) check_has((text), (piece), true, __FILE__, __LINE__)
 #define CHECK_HASNT(text, piece) check_has((text), (piece), false, __FILE__, __LINE__)
 
+/* Occurrences of @piece in @text. */
+static inline size_t count_of(const char *text, const char *piece)
+{
+	size_t n = 0;
+	const char *p = text;
+
+	while (p && (p = strstr(p, piece))) {
+		n++;
+		p += strlen(piece);
+	}
+	return n;
+}
+
 #endif /* MNPROF_OUTLIB_H */

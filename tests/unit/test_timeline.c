@@ -20,19 +20,6 @@
 
 #define TID	100
 
-/* Occurrences of @piece in @text. */
-static size_t count_of(const char *text, const char *piece)
-{
-	size_t n = 0;
-	const char *p = text;
-
-	while (p && (p = strstr(p, piece))) {
-		n++;
-		p += strlen(piece);
-	}
-	return n;
-}
-
 /* A walk with one single-pass callback of @wall ns on device 0. */
 static void walk_wall(struct fx *f, uint64_t t, uint64_t wall, uint8_t event)
 {
