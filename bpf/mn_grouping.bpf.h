@@ -189,50 +189,100 @@ static __always_inline bool ops_two_pass(const struct mmu_interval_notifier_ops 
 	       BPF_CORE_READ(ops, invalidate_start) != NULL;
 }
 
+/*
+ * The current task's state and innermost traced walk (*w NULL: none), for
+ * an event inside a walk; false when the filters leave the task out.
+ */
+static __always_inline bool walk_get(struct mn_task **t, struct mn_walk **w)
+{
+	if (filtered(bpf_get_current_pid_tgid() >> 32))
+		return false;
+	*t = task_state();
+	if (task_filtered(*t))
+		return false;
+	*w = innermost(*t);
+	return true;
+}
+
+/* The callback walk @w runs in pass @pass (0: either), its id in *id. */
+static __always_inline struct mn_cb *walk_cb(struct mn_walk *w, __u8 pass,
+					     __u64 *id)
+{
+	if (!w || !w->cur_cb || (pass && w->cur_pass != pass))
+		return NULL;
+	*id = w->cur_cb;
+	return bpf_map_lookup_elem(&cbs, id);
+}
+
+/* Count an event of a walk that is not traced, unless nesting is why. */
+static __always_inline void count_unmatched(const struct mn_task *t, __u32 c)
+{
+	if (!t || !t->skip)
+		count(c);
+}
+
 /* --- the walk ---------------------------------------------------------------- */
 
-static __always_inline int on_walk_begin(__u64 ts, const struct mn_range_v *r)
+/*
+ * Begin handlers take their timestamp last (and end handlers first), so
+ * that their own work stays out of the interval they measure: the event
+ * is filled first, stamped and shipped at the end.
+ */
+static __always_inline void ev_stamp_send(struct mn_event *e, __u64 ts)
+{
+	if (!e)
+		return;
+	e->ts = ts;
+	/* the end event that follows wakes the consumer */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline int on_walk_begin(struct mn_range_v *r)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
 	struct mn_event *e;
 	struct mn_task *t;
 	struct mn_walk *w;
+	__u64 ts;
 
 	if (filtered(tgid))
 		return 0;
 	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	/* --mm-of: another address space, or nested in one */
-	if (mm_tgid && t && (t->filtered || r->mm != targ_mm)) {
+	if (mm_tgid && t && (t->filtered || range_mm(r) != targ_mm)) {
 		t->filtered++;
 		return 0;
 	}
-	e = ev_new(MN_EV_WALK_BEGIN, ts);
+	e = ev_new(MN_EV_WALK_BEGIN, 0);
 	ev_range(e, r);
-	ev_send(e);
 
 	if (!t) {
 		count(MN_C_NO_TASK_STATE);
+		ev_stamp_send(e, bpf_ktime_get_ns());
 		return 0;
 	}
 	if (t->skip || t->depth >= MN_WALK_DEPTH) {
 		t->skip++;
 		count(MN_C_WALK_NESTED);
+		ev_stamp_send(e, bpf_ktime_get_ns());
 		return 0;
 	}
 	w = &t->walks[t->depth & (MN_WALK_DEPTH - 1)];
 	__builtin_memset(w, 0, sizeof(*w));
-	w->begin = ts;
 	w->tgid = tgid;
-	w->event = r->event;
+	w->event = range_event(r);
 	bpf_get_current_comm(w->comm, sizeof(w->comm));
 	t->depth++;
 	count(MN_C_WALKS);
+	ts = bpf_ktime_get_ns();
+	w->begin = ts;
+	ev_stamp_send(e, ts);
 	return 0;
 }
 
-static __always_inline int on_walk_end(__u64 ts, const struct mn_range_v *r,
+static __always_inline int on_walk_end(__u64 ts, struct mn_range_v *r,
 				       int ret)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -310,11 +360,9 @@ static __always_inline int on_walk_end(__u64 ts, const struct mn_range_v *r,
 
 /* --- pass 1 ------------------------------------------------------------------ */
 
-static __always_inline int on_p1_begin(__u64 ts,
-				       struct mmu_interval_notifier *sub,
-				       const struct mn_range_v *r)
+static __always_inline int on_p1_begin(struct mmu_interval_notifier *sub,
+				       struct mn_range_v *r)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	const struct mmu_interval_notifier_ops *ops;
 	struct mn_dev_key key;
 	const char *name;
@@ -323,18 +371,15 @@ static __always_inline int on_p1_begin(__u64 ts,
 	struct mn_task *t;
 	struct mn_walk *w;
 	bool two_pass;
-	__u64 id;
+	__u64 id, ts;
 
-	if (filtered(tgid))
-		return 0;
-	t = task_state();
-	if (task_filtered(t))
+	if (!walk_get(&t, &w))
 		return 0;
 	ops = BPF_CORE_READ(sub, ops);
 	two_pass = ops_two_pass(ops);
 	resolve(sub, (__u64)ops, &key, &name);
 
-	e = ev_new(MN_EV_P1_BEGIN, ts);
+	e = ev_new(MN_EV_P1_BEGIN, 0);
 	ev_range(e, r);
 	if (e) {
 		e->sub = (__u64)sub;
@@ -342,12 +387,10 @@ static __always_inline int on_p1_begin(__u64 ts,
 		if (two_pass)
 			e->flags |= MN_F_TWO_PASS;
 	}
-	ev_send(e);
 
-	w = innermost(t);
 	if (!w) {
-		if (!t || !t->skip)
-			count(MN_C_UNMATCHED_P1);
+		count_unmatched(t, MN_C_UNMATCHED_P1);
+		ev_stamp_send(e, bpf_ktime_get_ns());
 		return 0;
 	}
 	dev_touch(&key, (__u64)sub, name);
@@ -355,7 +398,6 @@ static __always_inline int on_p1_begin(__u64 ts,
 
 	/* unique while the task lives; 0 is "none" */
 	id = ((__u64)(__u32)bpf_get_current_pid_tgid() << 32) | ++t->next_cb;
-	cb.t.b1 = ts;
 	cb.t.two_pass = two_pass;
 	cb.dev = key;
 	cb.sub = (__u64)sub;
@@ -366,10 +408,15 @@ static __always_inline int on_p1_begin(__u64 ts,
 	}
 	if (bpf_map_update_elem(&cbs, &id, &cb, BPF_NOEXIST)) {
 		count(MN_C_PENDING_FULL);
+		ev_stamp_send(e, bpf_ktime_get_ns());
 		return 0;
 	}
 	w->cur_cb = id;
 	w->cur_pass = 1;
+	/* the callback's b1, kept in the walk: no map access after it */
+	ts = bpf_ktime_get_ns();
+	w->cur_b = ts;
+	ev_stamp_send(e, ts);
 	return 0;
 }
 
@@ -379,32 +426,23 @@ static __always_inline int on_p1_begin(__u64 ts,
  */
 static __always_inline int on_p1_end(__u64 ts,
 				     struct mmu_interval_notifier *sub,
-				     const struct mn_range_v *r, bool ret,
+				     struct mn_range_v *r, bool ret,
 				     __u64 fin)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct mn_dev_info *di;
 	struct mn_event *e;
 	struct mn_task *t;
 	struct mn_walk *w;
-	struct mn_cb *cb = NULL;
+	struct mn_cb *cb;
 	bool has_finish;
 	__u64 id = 0;
 
-	if (filtered(tgid))
-		return 0;
-	t = task_state();
-	if (task_filtered(t))
+	if (!walk_get(&t, &w))
 		return 0;
 	has_finish = ret && fin;
-
-	w = innermost(t);
-	if (w && w->cur_cb && w->cur_pass == 1) {
-		id = w->cur_cb;
-		cb = bpf_map_lookup_elem(&cbs, &id);
-		if (cb && cb->sub != (__u64)sub)
-			cb = NULL;
-	}
+	cb = walk_cb(w, 1, &id);
+	if (cb && cb->sub != (__u64)sub)
+		cb = NULL;
 
 	e = ev_new(MN_EV_P1_END, ts);
 	ev_range(e, r);
@@ -439,12 +477,12 @@ static __always_inline int on_p1_end(__u64 ts,
 	}
 	ev_send(e);
 
-	if (!cb) {
-		if (!t || !t->skip)
-			count(MN_C_UNMATCHED_P1);
+	if (!cb || !w) {
+		count_unmatched(t, MN_C_UNMATCHED_P1);
 		return 0;
 	}
 
+	cb->t.b1 = w->cur_b;
 	cb->t.e1 = ts;
 	di = bpf_map_lookup_elem(&devices, &cb->dev);
 	if (di) {
@@ -488,18 +526,19 @@ static __always_inline int on_p1_end(__u64 ts,
 /* --- pass 2 ------------------------------------------------------------------ */
 
 /*
- * Ship a second-pass event. The subscription and device come from the
- * callback if known, else from @sub (may be NULL: the finish object is
- * gone when its second pass has returned).
+ * A second-pass event, filled, not shipped (NULL: events off, or the ring
+ * buffer is full). The subscription and device come from the callback if
+ * known, else from @sub (may be NULL: the finish object is gone when its
+ * second pass has returned).
  */
-static __always_inline void p2_event(__u32 type, __u64 ts,
-				     struct mmu_interval_notifier *sub,
-				     __u64 fin, const struct mn_cb *cb)
+static __always_inline struct mn_event *p2_event(__u32 type, __u64 ts,
+						 struct mmu_interval_notifier *sub,
+						 __u64 fin, const struct mn_cb *cb)
 {
 	struct mn_event *e = ev_new(type, ts);
 
 	if (!e)
-		return;
+		return NULL;
 	if (cb)
 		sub = (struct mmu_interval_notifier *)cb->sub;
 	e->sub = (__u64)sub;
@@ -516,29 +555,24 @@ static __always_inline void p2_event(__u32 type, __u64 ts,
 		resolve(sub, (__u64)BPF_CORE_READ(sub, ops), &e->dev, &name);
 		e->flags |= MN_F_TWO_PASS;
 	}
-	ev_send(e);
+	return e;
 }
 
-static __always_inline int on_p2_begin(__u64 ts, __u64 fin,
+static __always_inline int on_p2_begin(__u64 fin,
 				       struct mmu_interval_notifier *sub)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct mn_pending_key pk = {
 		.finish = fin,
 		.tid = (__u32)bpf_get_current_pid_tgid(),
 	};
 	struct mn_cb *cb = NULL;
+	struct mn_event *e;
 	struct mn_task *t;
 	struct mn_walk *w;
-	__u64 *idp, id = 0;
+	__u64 *idp, id = 0, ts;
 
-	if (filtered(tgid))
+	if (!walk_get(&t, &w))
 		return 0;
-
-	t = task_state();
-	if (task_filtered(t))
-		return 0;
-	w = innermost(t);
 	idp = bpf_map_lookup_elem(&pending, &pk);
 	if (idp) {
 		id = *idp;
@@ -546,52 +580,45 @@ static __always_inline int on_p2_begin(__u64 ts, __u64 fin,
 		cb = bpf_map_lookup_elem(&cbs, &id);
 	}
 
-	p2_event(MN_EV_P2_BEGIN, ts, sub, fin, cb);
+	e = p2_event(MN_EV_P2_BEGIN, 0, sub, fin, cb);
 
 	if (!cb || !w) {
-		if (!t || !t->skip)
-			count(MN_C_UNMATCHED_P2);
+		count_unmatched(t, MN_C_UNMATCHED_P2);
 		if (cb)
 			cb_drop(id);
+		ev_stamp_send(e, bpf_ktime_get_ns());
 		return 0;
 	}
 	walk_drop_cb(w);
-	cb->t.b2 = ts;
 	w->cur_cb = id;
 	w->cur_pass = 2;
+	ts = bpf_ktime_get_ns();
+	w->cur_b = ts;
+	ev_stamp_send(e, ts);
 	return 0;
 }
 
 static __always_inline int on_p2_end(__u64 ts, __u64 fin,
 				     struct mmu_interval_notifier *sub)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct mn_cb *cb = NULL;
+	struct mn_cb *cb;
 	struct mn_task *t;
 	struct mn_walk *w;
 	__u64 id = 0;
 
-	if (filtered(tgid))
+	if (!walk_get(&t, &w))
 		return 0;
+	cb = walk_cb(w, 2, &id);
+	if (cb && cb->finish != fin)
+		cb = NULL;
 
-	t = task_state();
-	if (task_filtered(t))
-		return 0;
-	w = innermost(t);
-	if (w && w->cur_cb && w->cur_pass == 2) {
-		id = w->cur_cb;
-		cb = bpf_map_lookup_elem(&cbs, &id);
-		if (cb && cb->finish != fin)
-			cb = NULL;
-	}
-
-	p2_event(MN_EV_P2_END, ts, sub, fin, cb);
+	ev_send(p2_event(MN_EV_P2_END, ts, sub, fin, cb));
 
 	if (!cb || !w) {
-		if (!t || !t->skip)
-			count(MN_C_UNMATCHED_P2);
+		count_unmatched(t, MN_C_UNMATCHED_P2);
 		return 0;
 	}
+	cb->t.b2 = w->cur_b;
 	cb->t.e2 = ts;
 	cb->t.has_pass2 = 1;
 	w->cur_cb = 0;
@@ -607,23 +634,15 @@ static __always_inline int on_p2_end(__u64 ts, __u64 fin,
 static __always_inline int src_submit(__u64 cookie, __u32 src)
 {
 	__u64 ts = bpf_ktime_get_ns();
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct mn_cb *cb = NULL;
+	struct mn_cb *cb;
 	struct mn_event *e;
 	struct mn_task *t;
 	struct mn_walk *w;
 	__u64 id = 0;
 
-	if (filtered(tgid))
+	if (!walk_get(&t, &w))
 		return 0;
-	t = task_state();
-	if (task_filtered(t))
-		return 0;
-	w = innermost(t);
-	if (w && w->cur_cb) {
-		id = w->cur_cb;
-		cb = bpf_map_lookup_elem(&cbs, &id);
-	}
+	cb = walk_cb(w, 0, &id);
 
 	e = ev_new(MN_EV_SUBMIT, ts);
 	if (e) {
@@ -637,8 +656,7 @@ static __always_inline int src_submit(__u64 cookie, __u32 src)
 	ev_send(e);
 
 	if (!cb) {
-		if (!t || !t->skip)
-			count(MN_C_SUBMIT_OUTSIDE);
+		count_unmatched(t, MN_C_SUBMIT_OUTSIDE);
 		return 0;
 	}
 	if (bpf_map_update_elem(&cookies, &cookie, &id, BPF_ANY)) {

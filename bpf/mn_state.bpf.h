@@ -94,12 +94,13 @@ struct mn_wdrv {
  *	more single-pass drivers (counted once)
  * @tgid: process of the walking task
  * @event: mmu_notifier_event of the range
- * @cur_pass: 1 or 2 while @cur_cb runs
+ * @cur_pass: 1 or 2 while @cur_cb runs; @cur_b: when that pass began
  * @comm: comm of the walking task
  */
 struct mn_walk {
 	__u64 begin;
 	__u64 cur_cb;
+	__u64 cur_b;
 	__u64 ncb;
 	__u64 n2;
 	__u64 cb_sum;
@@ -143,15 +144,20 @@ struct mn_task {
 
 /**
  * struct mn_range_v - what the events of a walk and of pass 1 carry about
- * the range, read by each event source from its own arguments
+ * the range. The sources hand the range's struct mmu_notifier_range (@src)
+ * and the fields are read only when needed (range_fill()): the live
+ * summary needs the event type of a walk, nothing else.
  */
 struct mn_range_v {
+	const struct mmu_notifier_range *src;
 	__u64 mm;
 	__u64 start;
 	__u64 end;
 	__u64 seq;
 	__u32 event;
-	__u32 blockable;
+	__u8 blockable;
+	__u8 filled;
+	__u8 pad[2];
 };
 
 struct {
@@ -338,19 +344,61 @@ static __always_inline struct mn_event *ev_new(__u32 type, __u64 ts)
 	return e;
 }
 
+/*
+ * Ship an event. User space counts what it receives (MN_C_RB_EVENTS); the
+ * ring buffer wakes the consumer only when it has caught up.
+ */
 static __always_inline void ev_send(struct mn_event *e)
 {
-	if (!e)
-		return;
-	bpf_ringbuf_submit(e, 0);
-	count(MN_C_RB_EVENTS);
+	if (e)
+		bpf_ringbuf_submit(e, 0);
 }
 
-static __always_inline void ev_range(struct mn_event *e,
-				     const struct mn_range_v *r)
+/* The range of a struct mmu_notifier_range argument, cur_seq @seq. */
+static __always_inline void range_init(struct mn_range_v *r,
+				       const struct mmu_notifier_range *range,
+				       __u64 seq)
+{
+	r->src = range;
+	r->seq = seq;
+	r->filled = 0;
+}
+
+/* Read what was not read yet. */
+static __always_inline void range_fill(struct mn_range_v *r)
+{
+	const struct mmu_notifier_range *range = r->src;
+
+	if (r->filled)
+		return;
+	r->mm = (__u64)BPF_CORE_READ(range, mm);
+	r->start = BPF_CORE_READ(range, start);
+	r->end = BPF_CORE_READ(range, end);
+	r->event = BPF_CORE_READ(range, event);
+	r->blockable = !!(BPF_CORE_READ(range, flags) &
+			  MMU_NOTIFIER_RANGE_BLOCKABLE);
+	r->filled = 1;
+}
+
+static __always_inline __u32 range_event(const struct mn_range_v *r)
+{
+	const struct mmu_notifier_range *range = r->src;
+
+	return r->filled ? r->event : BPF_CORE_READ(range, event);
+}
+
+static __always_inline __u64 range_mm(const struct mn_range_v *r)
+{
+	const struct mmu_notifier_range *range = r->src;
+
+	return r->filled ? r->mm : (__u64)BPF_CORE_READ(range, mm);
+}
+
+static __always_inline void ev_range(struct mn_event *e, struct mn_range_v *r)
 {
 	if (!e)
 		return;
+	range_fill(r);
 	e->mm = r->mm;
 	e->start = r->start;
 	e->end = r->end;
@@ -358,20 +406,6 @@ static __always_inline void ev_range(struct mn_event *e,
 	e->event = r->event;
 	if (r->blockable)
 		e->flags |= MN_F_BLOCKABLE;
-}
-
-/* The range of a struct mmu_notifier_range argument (a BTF pointer). */
-static __always_inline void range_read(struct mn_range_v *r,
-				       const struct mmu_notifier_range *range,
-				       __u64 seq)
-{
-	r->mm = (__u64)BPF_CORE_READ(range, mm);
-	r->start = BPF_CORE_READ(range, start);
-	r->end = BPF_CORE_READ(range, end);
-	r->seq = seq;
-	r->event = BPF_CORE_READ(range, event);
-	r->blockable = !!(BPF_CORE_READ(range, flags) &
-			  MMU_NOTIFIER_RANGE_BLOCKABLE);
 }
 
 static __always_inline struct mn_walk *innermost(struct mn_task *t)

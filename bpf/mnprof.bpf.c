@@ -46,11 +46,10 @@ SEC("tp_btf/mmu_interval_walk_begin")
 int BPF_PROG(tp_walk_begin, const struct mmu_notifier_range *range,
 	     unsigned long cur_seq)
 {
-	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
-	range_read(&r, range, cur_seq);
-	return on_walk_begin(ts, &r);
+	range_init(&r, range, cur_seq);
+	return on_walk_begin(&r);
 }
 
 SEC("tp_btf/mmu_interval_walk_end")
@@ -60,7 +59,7 @@ int BPF_PROG(tp_walk_end, const struct mmu_notifier_range *range,
 	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
-	range_read(&r, range, cur_seq);
+	range_init(&r, range, cur_seq);
 	return on_walk_end(ts, &r, ret);
 }
 
@@ -68,11 +67,10 @@ SEC("tp_btf/mmu_interval_invalidate_begin")
 int BPF_PROG(tp_p1_begin, struct mmu_interval_notifier *sub,
 	     const struct mmu_notifier_range *range, unsigned long cur_seq)
 {
-	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
-	range_read(&r, range, cur_seq);
-	return on_p1_begin(ts, sub, &r);
+	range_init(&r, range, cur_seq);
+	return on_p1_begin(sub, &r);
 }
 
 SEC("tp_btf/mmu_interval_invalidate_end")
@@ -91,7 +89,7 @@ int BPF_PROG(tp_p1_end, struct mmu_interval_notifier *sub,
 	 * it as plain data.
 	 */
 	bpf_probe_read_kernel(&fin, sizeof(fin), &ctx[4]);
-	range_read(&r, range, cur_seq);
+	range_init(&r, range, cur_seq);
 	return on_p1_end(ts, sub, &r, ret, fin);
 }
 
@@ -99,7 +97,7 @@ SEC("tp_btf/mmu_interval_finish_begin")
 int BPF_PROG(tp_p2_begin, struct mmu_interval_notifier_finish *finish,
 	     struct mmu_interval_notifier *sub)
 {
-	return on_p2_begin(bpf_ktime_get_ns(), (__u64)finish, sub);
+	return on_p2_begin((__u64)finish, sub);
 }
 
 SEC("tp_btf/mmu_interval_finish_end")
@@ -119,11 +117,10 @@ int BPF_PROG(tp_p2_end, struct mmu_interval_notifier_finish *finish,
 SEC("fentry/__mmu_notifier_invalidate_range_start")
 int BPF_PROG(fe_walk_begin, struct mmu_notifier_range *range)
 {
-	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
-	range_read(&r, range, 0);
-	return on_walk_begin(ts, &r);
+	range_init(&r, range, 0);
+	return on_walk_begin(&r);
 }
 
 SEC("fexit/__mmu_notifier_invalidate_range_start")
@@ -132,7 +129,7 @@ int BPF_PROG(fe_walk_end, struct mmu_notifier_range *range, int ret)
 	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
-	range_read(&r, range, 0);
+	range_init(&r, range, 0);
 	return on_walk_end(ts, &r, ret);
 }
 
@@ -140,22 +137,23 @@ int BPF_PROG(fe_walk_end, struct mmu_notifier_range *range, int ret)
 static __always_inline void release_range(struct mn_range_v *r,
 					  struct mm_struct *mm)
 {
+	r->src = NULL;
 	r->mm = (__u64)mm;
 	r->start = 0;
 	r->end = ~0ULL;
 	r->seq = 0;
 	r->event = MMU_NOTIFY_RELEASE;
 	r->blockable = 1;
+	r->filled = 1;
 }
 
 SEC("fentry/__mmu_notifier_release")
 int BPF_PROG(fe_release_begin, struct mm_struct *mm)
 {
-	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
 	release_range(&r, mm);
-	return on_walk_begin(ts, &r);
+	return on_walk_begin(&r);
 }
 
 SEC("fexit/__mmu_notifier_release")
@@ -182,11 +180,10 @@ SEC("fentry")
 int BPF_PROG(fe_inv_begin, struct mmu_interval_notifier *sub,
 	     const struct mmu_notifier_range *range, unsigned long cur_seq)
 {
-	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
-	range_read(&r, range, cur_seq);
-	return on_p1_begin(ts, sub, &r);
+	range_init(&r, range, cur_seq);
+	return on_p1_begin(sub, &r);
 }
 
 SEC("fexit")
@@ -197,7 +194,7 @@ int BPF_PROG(fe_inv_end, struct mmu_interval_notifier *sub,
 	__u64 ts = bpf_ktime_get_ns();
 	struct mn_range_v r;
 
-	range_read(&r, range, cur_seq);
+	range_init(&r, range, cur_seq);
 	return on_p1_end(ts, sub, &r, ret, 0);
 }
 
@@ -214,12 +211,11 @@ int BPF_PROG(fe_inv_end, struct mmu_interval_notifier *sub,
 SEC("fentry")
 int fe_start_begin(unsigned long long *ctx)
 {
-	__u64 ts = bpf_ktime_get_ns();
 	struct mmu_interval_notifier *sub = (void *)ctx[0];
 	struct mn_range_v r;
 
-	range_read(&r, (const struct mmu_notifier_range *)ctx[1], ctx[2]);
-	return on_p1_begin(ts, sub, &r);
+	range_init(&r, (const struct mmu_notifier_range *)ctx[1], ctx[2]);
+	return on_p1_begin(sub, &r);
 }
 
 SEC("fexit")
@@ -234,7 +230,7 @@ int fe_start_end(unsigned long long *ctx)
 	bpf_probe_read_kernel(&pfin, sizeof(pfin), &ctx[3]);
 	if (ret && pfin)
 		bpf_probe_read_kernel(&fin, sizeof(fin), (void *)pfin);
-	range_read(&r, (const struct mmu_notifier_range *)ctx[1], ctx[2]);
+	range_init(&r, (const struct mmu_notifier_range *)ctx[1], ctx[2]);
 	return on_p1_end(ts, sub, &r, ret, fin);
 }
 
@@ -246,9 +242,7 @@ int fe_start_end(unsigned long long *ctx)
 SEC("fentry")
 int BPF_PROG(fe_finish_begin, struct mmu_interval_notifier_finish *finish)
 {
-	__u64 ts = bpf_ktime_get_ns();
-
-	return on_p2_begin(ts, (__u64)finish, BPF_CORE_READ(finish, notifier));
+	return on_p2_begin((__u64)finish, BPF_CORE_READ(finish, notifier));
 }
 
 SEC("fexit")

@@ -47,6 +47,7 @@ enum bpf_map_type {
 #define BPF_EXIST			2
 #define BPF_F_NO_PREALLOC		(1U << 0)
 #define BPF_LOCAL_STORAGE_GET_F_CREATE	(1ULL << 0)
+#define BPF_RB_NO_WAKEUP		(1ULL << 0)
 
 #define EEXIST				17
 

@@ -341,7 +341,8 @@ struct mn_dev_info {
 enum mn_counter {
 	MN_C_WALKS = 0,			/* walks traced (after the PID filter) */
 	MN_C_EMPTY_WALKS = 1,		/* walks without any callback */
-	MN_C_RB_EVENTS = 2,		/* events written to the ring buffer */
+	MN_C_RB_EVENTS = 2,		/* events received from the ring buffer
+					 * (counted by user space) */
 	MN_C_RB_DROPPED = 3,		/* events lost: ring buffer full */
 	MN_C_NO_TASK_STATE = 4,		/* no per-task storage: walk not traced */
 	MN_C_WALK_NESTED = 5,		/* walk nested too deep: not traced */

@@ -312,6 +312,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	l->handled++;
+	l->events++;
 	if (!l->fn)
 		return 0;
 	r = l->fn(&e, l->fn_ctx);

@@ -48,6 +48,7 @@ struct mn_loader {
 	uint32_t sources;
 	int ncpus;
 	uint64_t bad_records;
+	uint64_t events;	/* events received (MN_C_RB_EVENTS) */
 	/* ring buffer consumer of the current mn_loader_poll() call */
 	int (*fn)(const struct mn_event *e, void *ctx);
 	void *fn_ctx;

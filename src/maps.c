@@ -132,6 +132,8 @@ int mn_loader_read_summary(struct mn_loader *l, struct mn_summary *s)
 			s->counters[k] += percpu[c];
 	}
 	free(percpu);
+	/* what reached us; the BPF side counts only what it could not ship */
+	s->counters[MN_C_RB_EVENTS] = l->events;
 	return 0;
 }
 
