@@ -2,8 +2,8 @@
 # The patches apply to a fresh Debian 6.12.117 tree, in order, and the
 # result builds: the patched mm/mmu_notifier.c (with the tracepoint header)
 # compiles in the fresh tree with the test kernel's configuration, and the
-# cached test kernel was built from exactly this patched source and
-# carries the tracepoints.
+# cached test kernel was built from exactly this patched source (every file
+# a patch touches) and carries the tracepoints.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib.sh"
@@ -33,11 +33,11 @@ while read -r p; do
 done < <(mn_patches)
 rm -f "$tmp.err"
 
-for f in mm/mmu_notifier.c include/linux/mmu_notifier.h \
-	 include/trace/events/mmu_notifier.h; do
+# every file a patch touches
+while read -r f; do
 	t_check "cached kernel built from the same $f" \
 		cmp -s "$tmp/$f" "$kdir/src/$f"
-done
+done < <(mn_patches | xargs sed -n 's|^+++ b/||p' | sort -u)
 
 t_check "the patched mm/mmu_notifier.o builds in the fresh tree" \
 	sh -c "cp '$kdir/config' '$tmp/.config' &&
