@@ -30,7 +30,7 @@ CORE_SRCS	:= $(wildcard src/core/*.c)
 OUTPUT_SRCS	:= $(wildcard src/output/*.c)
 APP_SRCS	:= $(wildcard src/*.c)
 # The loader and its parts (libbpf): everything in src/ but the CLI.
-LOADER_SRCS	:= $(filter-out src/mnprof.c src/cmd_%.c src/run.c src/workload.c src/trace_load.c,$(APP_SRCS))
+LOADER_SRCS	:= $(filter-out src/mnprof.c src/cmd_%.c src/run.c src/workload.c src/trace_load.c src/httpd.c,$(APP_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
@@ -56,9 +56,10 @@ $(O)/mnprof-asan: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.sk
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(LIBS)
 
 # The analysis core is tested on its own: no libbpf, no kernel (kallsyms
-# parsing, plain C too, with it).
-$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c $(HDRS) $(wildcard tests/unit/*.h) | $(O)
-	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c -lz
+# parsing, the command line and serve's HTTP server, plain C too, with it).
+UNIT_APP_SRCS	:= src/ksyms.c src/cli_parse.c src/httpd.c
+$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(UNIT_APP_SRCS) $(HDRS) $(wildcard tests/unit/*.h) | $(O)
+	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(UNIT_APP_SRCS) -lz
 
 # libFuzzer targets (tests/fuzz/): the trace file reader (with the analysis
 # and output of report), the kallsyms parser, the command line parser.

@@ -68,8 +68,8 @@ int mn_cmd_diff(const struct mn_cli *cli)
 		fprintf(stderr, "%s: out of memory\n", who);
 		goto out;
 	}
-	if (cli->json ? mn_diff_print_json(stdout, &d, &b.info, &a.info) :
-			mn_diff_print_text(stdout, &d, &b.info, &a.info))
+	if (cli->json ? mn_diff_print_json(mn_cli_out(cli), &d, &b.info, &a.info) :
+			mn_diff_print_text(mn_cli_out(cli), &d, &b.info, &a.info))
 		fprintf(stderr, "%s: writing the comparison failed\n", who);
 	else
 		ret = MN_EXIT_OK;

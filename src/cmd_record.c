@@ -253,8 +253,8 @@ int mn_cmd_record(const struct mn_cli *cli)
 				(unsigned long long)live.counters[MN_C_RB_DROPPED]);
 		fputc('\n', stderr);
 		mn_summary_sort(&live);
-		if (cli->json ? mn_run_print_json(cli, &live, stdout) :
-				mn_run_print_text(cli, &live, stdout))
+		if (cli->json ? mn_run_print_json(cli, &live, mn_cli_out(cli)) :
+				mn_run_print_text(cli, &live, mn_cli_out(cli)))
 			ret = MN_EXIT_FAILURE;
 	}
 out:

@@ -43,8 +43,8 @@ int mn_cmd_report(const struct mn_cli *cli)
 		goto out;
 	}
 	if (!cli->json)
-		printf("Recorded on %s (%s) by %s\n\n", t.hdr.host,
-		       t.hdr.kernel, t.hdr.tool_version);
+		fprintf(mn_cli_out(cli), "Recorded on %s (%s) by %s\n\n",
+			t.hdr.host, t.hdr.kernel, t.hdr.tool_version);
 	if (chk) {
 		struct mn_check_sources src = {
 			.summary = &s,
@@ -56,12 +56,12 @@ int mn_cmd_report(const struct mn_cli *cli)
 		if (ret == MN_EXIT_FAILURE)
 			goto out;
 		if (!cli->json)
-			printf("\n");
+			fputc('\n', mn_cli_out(cli));
 		else
-			goto out;	/* one JSON object on stdout */
+			goto out;	/* one JSON object */
 	}
-	if (cli->json ? mn_run_print_json(cli, &s, stdout) :
-			mn_run_print_text(cli, &s, stdout))
+	if (cli->json ? mn_run_print_json(cli, &s, mn_cli_out(cli)) :
+			mn_run_print_text(cli, &s, mn_cli_out(cli)))
 		ret = MN_EXIT_FAILURE;
 out:
 	mn_check_free(chk);
