@@ -10,9 +10,13 @@
 #   make fuzz         run each libFuzzer target FUZZ_SECONDS (default 60)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
+#   make install      the binary (sbin), man pages, bash completion and the
+#                     kernel patch (share/mnprof/kernel-patch) under
+#                     $(DESTDIR)$(PREFIX); make uninstall removes them
 #   make clean
 #
-# Variables: CC, CLANG, BPFTOOL, CFLAGS, O (build directory, default build).
+# Variables: CC, CLANG, BPFTOOL, CFLAGS, O (build directory, default build),
+# PREFIX (default /usr/local), DESTDIR (staging root, default none).
 
 CC	?= gcc
 CLANG	?= $(shell command -v clang-19 || command -v clang)
@@ -35,7 +39,8 @@ UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers
+.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers \
+	install uninstall
 
 all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
 
@@ -130,6 +135,29 @@ bench: all $(O)/tfgen
 
 checkpatch:
 	tests/checkpatch.sh
+
+# Installation: what a user of the tool needs, nothing of the test bed.
+PREFIX		?= /usr/local
+DESTDIR		?=
+SBINDIR		:= $(DESTDIR)$(PREFIX)/sbin
+MAN8DIR		:= $(DESTDIR)$(PREFIX)/share/man/man8
+COMPDIR		:= $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+PATCHDIR	:= $(DESTDIR)$(PREFIX)/share/mnprof/kernel-patch
+MAN_PAGES	:= $(wildcard man/*.8)
+KERNEL_PATCHES	:= $(wildcard kernel-patch/*.patch)
+
+install: $(O)/mnprof
+	install -D -m 0755 $(O)/mnprof $(SBINDIR)/mnprof
+	install -d $(MAN8DIR) $(COMPDIR) $(PATCHDIR)
+	install -m 0644 $(MAN_PAGES) $(MAN8DIR)/
+	install -m 0644 completion/mnprof.bash $(COMPDIR)/mnprof
+	install -m 0644 $(KERNEL_PATCHES) $(PATCHDIR)/
+
+uninstall:
+	rm -f $(SBINDIR)/mnprof $(COMPDIR)/mnprof
+	rm -f $(addprefix $(MAN8DIR)/,$(notdir $(MAN_PAGES)))
+	rm -f $(addprefix $(PATCHDIR)/,$(notdir $(KERNEL_PATCHES)))
+	-rmdir $(PATCHDIR) $(DESTDIR)$(PREFIX)/share/mnprof 2>/dev/null
 
 clean:
 	rm -rf $(O)

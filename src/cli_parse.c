@@ -38,17 +38,30 @@ enum {
 };
 
 /* Options, grouped by the commands that take them. */
-static const struct argp_option opt_common[] = {
-	{ "json", 'j', NULL, 0, "Print JSON instead of text", 1 },
-	{ "milliseconds", 'm', NULL, 0, "Histograms in milliseconds", 1 },
-	{ "microseconds", 'u', NULL, 0, "Histograms in microseconds (default)", 1 },
-	{ "device", OPT_DEVICE, "NAME", 0,
-	  "Only devices whose name contains NAME (or matches it, if it is a glob: mnsim[02], hmm_*)", 1 },
-	{ "event", OPT_EVENT, "EVENT", 0,
-	  "Only invalidations of this notifier event (unmap, clear, protection_vma, protection_page, soft_dirty, release, migrate, exclusive)", 1 },
-	{ "per-process", 'P', NULL, 0, "Also break the overlap figures down per process", 1 },
-	{ "no-hist", OPT_NO_HIST, NULL, 0, "Leave the histograms out", 1 },
+#define OPTS_COMMON \
+	{ "json", 'j', NULL, 0, "Print JSON instead of text", 1 }, \
+	{ "milliseconds", 'm', NULL, 0, "Histograms in milliseconds", 1 }, \
+	{ "microseconds", 'u', NULL, 0, "Histograms in microseconds (default)", 1 }, \
+	{ "device", OPT_DEVICE, "NAME", 0, \
+	  "Only devices whose name contains NAME (or matches it, if it is a glob: mnsim[02], hmm_*)", 1 }, \
+	{ "event", OPT_EVENT, "EVENT", 0, \
+	  "Only invalidations of this notifier event (unmap, clear, protection_vma, protection_page, soft_dirty, release, migrate, exclusive)", 1 }, \
+	{ "per-process", 'P', NULL, 0, "Also break the overlap figures down per process", 1 }, \
+	{ "no-hist", OPT_NO_HIST, NULL, 0, "Leave the histograms out", 1 }, \
 	{ "verbose", 'v', NULL, 0, "Show libbpf and loader detail on stderr", 1 },
+
+#define OPT_OUT \
+	{ "output", 'o', "FILE", 0, "Write the output to FILE instead of stdout ('-': stdout); the command after -- keeps stdout", 1 }
+
+static const struct argp_option opt_common[] = {
+	OPTS_COMMON
+	{},
+};
+
+/* The same with -o (every command but record, whose -o is its trace). */
+static const struct argp_option opt_common_out[] = {
+	OPT_OUT,
+	OPTS_COMMON
 	{},
 };
 
@@ -70,10 +83,7 @@ static const struct argp_option opt_live[] = {
 	{},
 };
 
-static const struct argp_option opt_out[] = {
-	{ "output", 'o', "FILE", 0, "Write the output to FILE instead of stdout ('-': stdout); the command after -- keeps stdout", 1 },
-	{},
-};
+
 
 static const struct argp_option opt_events[] = {
 	{ "ringbuf-size", 'b', "MB", 0, "Ring buffer for per-callback events, MiB (default 64)", 4 },
@@ -110,6 +120,7 @@ static const struct argp_option opt_serve[] = {
 };
 
 static const struct argp_option opt_diff[] = {
+	OPT_OUT,
 	{ "json", 'j', NULL, 0, "Print JSON instead of text", 1 },
 	{},
 };
@@ -565,16 +576,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_child children_live[] = {
-	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output:", 1 },
-	{ &(struct argp){ .options = opt_out, .parser = parse_opt }, 0, NULL, 1 },
+	{ &(struct argp){ .options = opt_common_out, .parser = parse_opt }, 0, "Output:", 1 },
 	{ &(struct argp){ .options = opt_trace, .parser = parse_opt }, 0, "Tracing:", 2 },
 	{ &(struct argp){ .options = opt_live, .parser = parse_opt }, 0, NULL, 3 },
 	{},
 };
 
 static const struct argp_child children_check[] = {
-	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output:", 1 },
-	{ &(struct argp){ .options = opt_out, .parser = parse_opt }, 0, NULL, 1 },
+	{ &(struct argp){ .options = opt_common_out, .parser = parse_opt }, 0, "Output:", 1 },
 	{ &(struct argp){ .options = opt_trace, .parser = parse_opt }, 0, "Tracing:", 2 },
 	{ &(struct argp){ .options = opt_events, .parser = parse_opt }, 0, NULL, 3 },
 	{ &(struct argp){ .options = opt_check, .parser = parse_opt }, 0, "Rules:", 4 },
@@ -590,8 +599,7 @@ static const struct argp_child children_record[] = {
 };
 
 static const struct argp_child children_report[] = {
-	{ &(struct argp){ .options = opt_common, .parser = parse_opt }, 0, "Output:", 1 },
-	{ &(struct argp){ .options = opt_out, .parser = parse_opt }, 0, NULL, 1 },
+	{ &(struct argp){ .options = opt_common_out, .parser = parse_opt }, 0, "Output:", 1 },
 	{ &(struct argp){ .options = opt_report, .parser = parse_opt }, 0, "Rules and timelines:", 2 },
 	{},
 };
@@ -605,7 +613,6 @@ static const struct argp_child children_serve[] = {
 
 static const struct argp_child children_diff[] = {
 	{ &(struct argp){ .options = opt_diff, .parser = parse_opt }, 0, "Output:", 1 },
-	{ &(struct argp){ .options = opt_out, .parser = parse_opt }, 0, NULL, 1 },
 	{},
 };
 
