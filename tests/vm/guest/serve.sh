@@ -20,6 +20,7 @@ lat=${SERVE_LATENCY_US:-12000}
 iters=${SERVE_ITERATIONS:-150}
 gpus=4
 exporter=127.0.0.1:9477
+start=$(date +%s)
 prom=127.0.0.1:9090
 
 # wait_for SECONDS CMD...: until CMD succeeds; 1 if it never did
@@ -76,7 +77,8 @@ scrape_configs:
     static_configs:
       - targets: ['$exporter']
 EOF
-t_check "promtool accepts the generated config" promtool check config "$out/prometheus.yml"
+promtool check config "$out/prometheus.yml" >"$out/promtool-config.out" 2>&1
+t_eq "promtool accepts the generated config" "$?" 0
 prometheus --config.file="$out/prometheus.yml" --storage.tsdb.path="$out/tsdb" \
 	--web.listen-address="$prom" --log.level=warn >"$out/prometheus.log" 2>&1 &
 ppid=$!
@@ -135,6 +137,8 @@ for d in $(cut -d' ' -f1 "$out/mnsim_mean"); do
 		"$(awk -v a="$mean" -v b="$m" 'BEGIN { d = a / b - 1; print d < 0 ? -d : d }')" "<=" 0.05
 	t_num "$d: histogram_quantile(0.5) of the device latency within 15% of mnsim's mean" \
 		"$(awk -v a="$p50" -v b="$m" 'BEGIN { d = a / b - 1; print d < 0 ? -d : d }')" "<=" 0.15
+	t_num "$d: ... and of the latency mnsim was set to ($lat us)" \
+		"$(awk -v a="$p50" -v b="$lat" 'BEGIN { d = a / b - 1; print d < 0 ? -d : d }')" "<=" 0.15
 done
 grep "mnprof_device_latency_seconds_bucket{device=\"mnsim0\"" "$out/scrape.txt" | awk '$2 > 0' | head -12 | t_diag
 
@@ -144,4 +148,36 @@ rc=$?
 spid=
 t_eq "mnprof serve ends on SIGTERM with status 0 (ASan: no leak, no error)" "$rc" 0
 [ "$rc" = 0 ] || tail -n 30 "$out/serve.err" | t_diag
+kill "$ppid"
+wait "$ppid" 2>/dev/null
+ppid=
+
+echo "# serve --check: one device sleeping in pass 1"
+$M serve --check --listen "$exporter" >"$out/check.out" 2>"$out/check.err" &
+spid=$!
+wait_for 60 curl -sf "http://$exporter/metrics"
+$L --json --quiet --gpus 4 --latency-us 2000 --op munmap --iterations 20 \
+	--mode two-pass,two-pass,pass1-wait,two-pass >"$out/check.load.json"
+t_eq "mnload exit status" "$?" 0
+curl -s "http://$exporter/metrics" >"$out/check.txt"
+promtool check metrics <"$out/check.txt" >"$out/promtool-check.out" 2>&1
+t_eq "promtool check metrics accepts the scrape with check's families" "$?" 0
+sample() { # sample NAME{LABELS}: its value in the scrape
+	awk -v k="$1" 'index($0, k " ") == 1 { print $2 }' "$out/check.txt"
+}
+n=$(sample 'mnprof_check_callbacks_total{device="mnsim2",driver="mnsim_pass1_wait_ops",finding="sleep_in_pass1"}')
+# a pass1-wait callback whose flush completed before it waited did not sleep
+t_num "mnsim2's callbacks that slept in pass 1: most of its 20" "${n:-0}" ">=" 10
+t_eq "... a violation" \
+	"$(sample 'mnprof_check_finding_severity{device="mnsim2",driver="mnsim_pass1_wait_ops",finding="sleep_in_pass1"}')" 2
+t_eq "no other device sleeps in pass 1" \
+	"$(grep -c '^mnprof_check_callbacks_total{.*finding="sleep_in_pass1"' "$out/check.txt")" 1
+t_eq "mnprof_check_status is check's exit status for violations" "$(sample mnprof_check_status)" 1
+kill "$spid"
+wait "$spid"
+rc=$?
+spid=
+t_eq "mnprof serve --check ends on SIGTERM with status 0" "$rc" 0
+[ "$rc" = 0 ] || tail -n 30 "$out/check.err" | t_diag
+echo "# $(($(date +%s) - start)) s in the VM"
 t_done
