@@ -230,11 +230,9 @@ static __always_inline void count_unmatched(const struct mn_task *t, __u32 c)
  */
 static __always_inline void ev_stamp_send(struct mn_event *e, __u64 ts)
 {
-	if (!e)
-		return;
-	e->ts = ts;
-	/* the end event that follows wakes the consumer */
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	if (e)
+		e->ts = ts;
+	ev_send(e);
 }
 
 static __always_inline int on_walk_begin(struct mn_range_v *r)

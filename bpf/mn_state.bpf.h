@@ -345,8 +345,11 @@ static __always_inline struct mn_event *ev_new(__u32 type, __u64 ts)
 }
 
 /*
- * Ship an event. User space counts what it receives (MN_C_RB_EVENTS); the
- * ring buffer wakes the consumer only when it has caught up.
+ * Ship an event. User space counts what it receives (MN_C_RB_EVENTS). The
+ * wake-up is adaptive: the kernel wakes the consumer only when this record
+ * is the first it has not read yet, so one wake-up serves a batch (never
+ * BPF_RB_NO_WAKEUP: the records after it could not wake the consumer
+ * either).
  */
 static __always_inline void ev_send(struct mn_event *e)
 {

@@ -495,6 +495,13 @@ int mn_loader_poll(struct mn_loader *l, int timeout_ms,
 	l->fn_ctx = ctx;
 	l->handled = 0;
 	ret = ring_buffer__poll(l->rb, timeout_ms);
+	/*
+	 * Nothing woke us: read what is there anyway. The kernel's adaptive
+	 * wake-up skips records submitted while we were behind, and the
+	 * final drain (timeout 0) must see every record.
+	 */
+	if (ret == 0)
+		ret = ring_buffer__consume(l->rb);
 	l->fn = NULL;
 	if (ret == -EINTR)
 		return l->handled;

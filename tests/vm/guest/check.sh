@@ -60,12 +60,19 @@ echo "# one device busy-waits in pass 1 (told by the completion source)"
 check_runs spin two-pass,pass1-spin,two-pass,two-pass 50 1 \
 	'[.findings[] | select(.severity == "violation") | "\(.device):\(.kind)"] | join(",")' \
 	"mnsim1:busy_wait"
+# Another device may show a stray polled callback, a pass 1 whose vCPU the
+# host stalled past its device's completion: one case, a warning at most
+# (the runs above name mnsim1 alone as a violation).
 t_eq "... every callback of mnsim1 polled" \
-	"$(jqv '.findings[] | select(.kind == "busy_wait") | "\(.count) \(.polled)"' "$out/spin.1.json")" "50 50"
+	"$(jqv '.findings[] | select(.kind == "busy_wait" and .device == "mnsim1") | "\(.count) \(.polled)"' "$out/spin.1.json")" "50 50"
 echo "# one device sleeps in pass 1"
+# Violations on mnsim2 alone, its sleeps told as device waits. (A callback
+# preempted before its wait, whose flush completed meanwhile, does not
+# sleep; stalled long by the host it can add a busy-wait finding on the
+# same device.)
 check_runs wait two-pass,two-pass,pass1-wait,two-pass 50 1 \
-	'[.findings[] | select(.severity == "violation") | "\(.device):\(.kind):\(.wait_class)"] | join(",")' \
-	"mnsim2:sleep_in_pass1:device"
+	'([.findings[] | select(.severity == "violation") | .device] | unique | join(",")) + " " + ([.findings[] | select(.severity == "violation" and .kind == "sleep_in_pass1") | "\(.device):\(.wait_class)"] | join(","))' \
+	"mnsim2 mnsim2:device"
 echo "# pass1-wait: told by $(jqv '.findings[0].wait_frame' "$out/wait.1.json"), culprit $(jqv '.findings[0].culprit' "$out/wait.1.json")"
 t_check "... the frame that tells is a completion wait" \
 	sh -c "jq -r '.findings[0].wait_frame' $out/wait.1.json | grep -qE '^(wait_for_completion|__wait_for_common|wait_for_common|do_wait_for_common)'"
@@ -106,23 +113,41 @@ kill $hog 2>/dev/null
 wait $hog 2>/dev/null
 
 echo "# the two-pass what-if against ground truth"
+# The prediction from a single-pass recording against the wall measured in
+# a two-pass recording of the same devices: both under the same tracer (its
+# probe cost lands in the on-CPU parts the what-if adds up), three pairs run
+# alternately, medians compared, so that a slow moment of the host does not
+# decide.
 common="--gpus 4 --latency-us 1000 --op munmap --iterations 200"
-$MA record -o "$out/single.mnprof" -- sh -c "$L --quiet --json $common --mode single-pass >$out/single.load.json" \
-	>/dev/null 2>"$out/single.rec.err"
-t_eq "record of 4 single-pass devices exits 0" "$?" 0
-$MA report --json "$out/single.mnprof" >"$out/single.report.json" 2>"$out/single.report.err"
-t_eq "report exits 0" "$?" 0
-$L --quiet --json $common --mode two-pass >"$out/twopass.load.json"
-t_eq "mnload two-pass exits 0" "$?" 0
 w='.whatif[] | select(.driver == "mnsim_single_pass_ops" and .event == "unmap")'
-pred=$(jqv "$w | .predicted_mean_us" "$out/single.report.json")
-truth=$(jqv .mean_us "$out/twopass.load.json")
+wall='.invalidations.by_event[] | select(.event == "unmap") | .wall_mean_us'
+for i in 1 2 3; do
+	$MA record -o "$out/single.$i.mnprof" -- sh -c "$L --quiet --json $common --mode single-pass >$out/single.load.json" \
+		>/dev/null 2>"$out/single.rec.err"
+	echo "$?" >>"$out/rec.rc"
+	$MA report --json "$out/single.$i.mnprof" >"$out/single.$i.json" 2>"$out/single.report.err"
+	echo "$?" >>"$out/rep.rc"
+	$MA record -o "$out/two.$i.mnprof" -- sh -c "$L --quiet --json $common --mode two-pass >$out/twopass.load.json" \
+		>/dev/null 2>"$out/two.rec.err"
+	echo "$?" >>"$out/rec.rc"
+	$MA report --json "$out/two.$i.mnprof" >"$out/two.$i.json" 2>/dev/null
+	echo "$?" >>"$out/rep.rc"
+	echo "# pair $i: single-pass wall $(jqv "$w | .wall_mean_us" "$out/single.$i.json") us, predicted two-pass $(jqv "$w | .predicted_mean_us" "$out/single.$i.json") us; two-pass recorded wall $(jqv "$wall" "$out/two.$i.json") us (mnload alone: $(jqv .mean_us "$out/twopass.load.json") us)"
+done
+t_eq "6 recordings of 4 single-pass and two-pass devices exit 0" "$(sort -u "$out/rec.rc" | tr '\n' ' ')" "0 "
+t_eq "... and their reports" "$(sort -u "$out/rep.rc" | tr '\n' ' ')" "0 "
+med() { sort -n | sed -n 2p; }
+pred=$(for i in 1 2 3; do jqv "$w | .predicted_mean_us" "$out/single.$i.json"; done | med)
+truth=$(for i in 1 2 3; do jqv "$wall" "$out/two.$i.json"; done | med)
+cp "$out/single.1.json" "$out/single.report.json"
+cp "$out/single.1.mnprof" "$out/single.mnprof"
+p1=$(jqv "$w | .predicted_mean_us" "$out/single.report.json")
 t_eq "what-if: 200 invalidations of the single-pass driver" \
 	"$(jqv "$w | .invalidations" "$out/single.report.json")" 200
-within "predicted two-pass wall vs mnload's two-pass mean" "$pred" "$truth" 15
+within "predicted two-pass wall (median of 3) vs the recorded two-pass wall (median of 3)" "$pred" "$truth" 15
 within "... every single-pass driver at once predicts the same here" \
-	"$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .predicted_mean_us' "$out/single.report.json")" "$pred" 0.001
-echo "# single-pass: wall $(jqv "$w | .wall_mean_us" "$out/single.report.json") us (mnload $(jqv .mean_us "$out/single.load.json")), predicted two-pass $pred us, gain $(jqv "$w | .predicted_gain" "$out/single.report.json"); mnload two-pass $truth us"
+	"$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .predicted_mean_us' "$out/single.report.json")" "$p1" 0.001
+pred=$p1
 $MA report --check --json "$out/single.mnprof" >"$out/single.check.json" 2>/dev/null
 t_eq "report --check of single-pass only: inconclusive, exit 3" \
 	"$?:$(jqv '"\(.verdict):\(.inconclusive | join(","))"' "$out/single.check.json")" \
