@@ -8,6 +8,9 @@
 #   make bench        benchmarks: mnprof's overhead on the workload, trace
 #                     file size and report speed (figures)
 #   make fuzz         run each libFuzzer target FUZZ_SECONDS (default 60)
+#   make soak         SOAK_N invalidations (default 10^6) under mnprof in the
+#                     VM (hours under TCG; not in make test): counts, drops,
+#                     RSS (tests/soak/run)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
 #   make install      the binary (sbin), man pages, bash completion and the
@@ -39,7 +42,7 @@ UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers \
+.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers soak \
 	install uninstall
 
 all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
@@ -132,6 +135,11 @@ demo: all
 bench: all $(O)/tfgen
 	bench/overhead
 	bench/tracefile
+
+# A benchmark-sized run, not part of test: figures in README.md.
+SOAK_N		?= 1000000
+soak: all
+	tests/soak/run $(SOAK_N)
 
 checkpatch:
 	tests/checkpatch.sh

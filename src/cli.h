@@ -67,6 +67,8 @@ enum mn_command {
  * @mm_of: only invalidations of this process's address space (0: all)
  * @per_subscription: a device per subscription for drivers without a
  *	resolver
+ * @as_root: run the workload as root even under sudo (default: as the
+ *	user of sudo)
  */
 struct mn_cli {
 	enum mn_command cmd;
@@ -99,6 +101,7 @@ struct mn_cli {
 	const char *perfetto_out;
 	const char *html_out;
 	char **workload;
+	bool as_root;
 };
 
 /* Where the command prints its output (cli->out, or stdout). */

@@ -35,6 +35,7 @@ enum {
 	OPT_LISTEN,
 	OPT_CUMULATIVE,
 	OPT_SUMMARY,
+	OPT_AS_ROOT,
 };
 
 /* Options, grouped by the commands that take them. */
@@ -72,6 +73,7 @@ static const struct argp_option opt_trace[] = {
 	{ "per-subscription", OPT_PER_SUB, NULL, 0, "Drivers mnprof cannot resolve to devices: one device per subscription (\"<ops>#<n>\", at most 1024 per driver) instead of one per driver", 2 },
 	{ "source", OPT_SOURCE, "SOURCE", 0,
 	  "Event source: tracepoint (the mmu_notifier tracepoints of mnprof's kernel patch: precise, cheapest), fentry (fentry/fexit on the notifier core and every interval-notifier callback: stock kernels), or auto (default: tracepoint where the kernel has it, else fentry)", 2 },
+	{ "as-root", OPT_AS_ROOT, NULL, 0, "Run CMD (after --) as root even under sudo (default: as the user who ran sudo, SUDO_UID)", 2 },
 	{},
 };
 
@@ -284,7 +286,8 @@ static const char doc_serve[] =
 "Histogram buckets are the kernel's log2 slots (le = 2, 4, 8... us), so a\n"
 "quantile PromQL interpolates is exact to within its bucket: a factor of 2.\n"
 "Labels never hold kernel addresses: a driver whose symbol is unknown is\n"
-"\"unknown#N\". Processes are not labels (their number is unbounded).\n"
+"\"ops_<page offset>\" as in the other outputs. Processes are not labels\n"
+"(their number is unbounded).\n"
 "\n"
 "Example, with prometheus.yml:\n"
 "  sudo mnprof serve --listen 127.0.0.1:9477\n"
@@ -520,6 +523,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PER_SUB:
 		cli->per_subscription = true;
+		break;
+	case OPT_AS_ROOT:
+		cli->as_root = true;
 		break;
 	case OPT_SOURCE:
 		if (!strcmp(arg, "auto"))

@@ -39,6 +39,7 @@ struct rec_ctx {
 	uint64_t next_names_ns;
 	uint64_t next_flush_ns;
 	int err;
+	bool failed;		/* a write error was reported: stop writing */
 };
 
 /* Write the names the loader knows that the file does not have yet. */
@@ -120,9 +121,11 @@ static int rec_after_poll(void *arg)
 		err = mn_tf_flush(c->w);
 		c->next_flush_ns = now + REC_FLUSH_NS;
 	}
-	if (err)
-		fprintf(stderr, "mnprof record: writing '%s': %s\n",
+	if (err) {
+		fprintf(stderr, "mnprof record: writing '%s': %s; recording stopped\n",
 			c->run->cli->output, strerror(-err));
+		c->failed = true;
+	}
 	return err;
 }
 
@@ -181,14 +184,25 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
+/* Whether the trace goes where the summary would (-o /dev/stdout). */
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int mn_cmd_record(const struct mn_cli *cli)
 {
 	struct rec_ctx c = { 0 };
 	struct mn_tf_header hdr;
 	struct mn_summary live;
 	struct mn_run run;
-	FILE *f;
-	int ret = MN_EXIT_OK, err;
+	struct stat sb;
+	FILE *f, *sum_out = mn_cli_out(cli);	/* --summary FILE, or stdout */
+	bool regular;
+	int ret = MN_EXIT_OK, err = 0;
 
 	f = open_output(cli->output);
 	if (!f) {
@@ -196,6 +210,10 @@ int mn_cmd_record(const struct mn_cli *cli)
 			cli->output, strerror(errno));
 		return MN_EXIT_FAILURE;
 	}
+	regular = !fstat(fileno(f), &sb) && S_ISREG(sb.st_mode);
+	/* the trace on stdout: the summary goes to stderr, not into it */
+	if (sum_out == stdout && same_file(fileno(f), STDOUT_FILENO))
+		sum_out = stderr;
 	mn_summary_init(&live, cli->unit_ns);
 	mn_stacks_init(&c.stacks);
 	mn_names_init(&c.written);
@@ -223,21 +241,27 @@ int mn_cmd_record(const struct mn_cli *cli)
 		fprintf(stderr, "mnprof record: reading the BPF maps failed\n");
 		ret = MN_EXIT_FAILURE;
 	}
-	c.next_names_ns = 0;
-	err = write_new_names(&c);
-	if (!err)
-		err = mn_tf_write_counters(c.w, live.counters, MN_C_NR);
-	if (!err)
-		err = mn_tf_write_end(c.w, mn_run_now_ns(), live.duration_ns);
-	if (!err)
+	if (!c.failed) {
+		c.next_names_ns = 0;
+		err = write_new_names(&c);
+		if (!err)
+			err = mn_tf_write_counters(c.w, live.counters, MN_C_NR);
+		if (!err)
+			err = mn_tf_write_end(c.w, mn_run_now_ns(), live.duration_ns);
+	}
+	if (!err && !c.failed)
 		err = mn_tf_writer_free(c.w);
 	else
 		mn_tf_writer_free(c.w);
-	if (fclose(f) && !err)
+	if (fclose(f) && !err && !c.failed)
 		err = -errno;
-	if (err) {
+	if (err)
 		fprintf(stderr, "mnprof record: writing '%s': %s\n", cli->output,
 			strerror(-err));
+	if (err || c.failed) {
+		if (regular)
+			fprintf(stderr, "mnprof record: '%s' holds the events written until then: 'mnprof report %s' reads them\n",
+				cli->output, cli->output);
 		ret = MN_EXIT_FAILURE;
 	}
 	ret = mn_run_finish(&run, ret);
@@ -253,8 +277,8 @@ int mn_cmd_record(const struct mn_cli *cli)
 				(unsigned long long)live.counters[MN_C_RB_DROPPED]);
 		fputc('\n', stderr);
 		mn_summary_sort(&live);
-		if (cli->json ? mn_run_print_json(cli, &live, mn_cli_out(cli)) :
-				mn_run_print_text(cli, &live, mn_cli_out(cli)))
+		if (cli->json ? mn_run_print_json(cli, &live, sum_out) :
+				mn_run_print_text(cli, &live, sum_out))
 			ret = MN_EXIT_FAILURE;
 	}
 out:

@@ -407,7 +407,7 @@ char *mn_ksyms_format(const struct mn_ksyms *ks, uint64_t addr, char *buf,
 		return buf;
 	s = mn_ksyms_text_by_addr(ks, addr, &off);
 	if (!s)
-		snprintf(buf, len, "0x%" PRIx64, addr);
+		snprintf(buf, len, "%s", MN_KSYMS_UNKNOWN);
 	else if (s->module)
 		snprintf(buf, len, "%s+0x%" PRIx64 " [%s]", s->name, off,
 			 s->module);

@@ -69,8 +69,10 @@ const struct mn_ksym *mn_ksyms_at(const struct mn_ksyms *ks, uint64_t addr);
 
 /*
  * A code address as "sym+0xoff [mod]" ("sym+0xoff" for the kernel image,
- * "0x<addr>" when unknown) into buf; returns buf.
+ * MN_KSYMS_UNKNOWN when no symbol covers it: never the address, which
+ * would tell where the kernel was placed) into buf; returns buf.
  */
+#define MN_KSYMS_UNKNOWN "[unknown]"
 char *mn_ksyms_format(const struct mn_ksyms *ks, uint64_t addr, char *buf,
 		      size_t len);
 

@@ -38,6 +38,12 @@ struct mn_loader {
 	char **names;
 	size_t nr_names;
 	uint64_t ks_sig;	/* mn_modules_sig() when ks was read */
+	/* ops named so far: an unloaded module's ops keep their name */
+	struct mn_ops_seen {
+		uint64_t ops;
+		const char *name;	/* interned */
+	} *ops_seen;
+	size_t nr_ops_seen;
 	bool ks_hidden_warned;
 	/* modules: signature of /proc/modules, when to look again */
 	uint64_t mods_sig;

@@ -12,12 +12,25 @@
 #include <string.h>
 
 #include "cli.h"
+#include "workload.h"
 
 volatile sig_atomic_t mn_stop;
 
+/*
+ * The first Ctrl-C (or SIGTERM) ends the run cleanly: figures printed,
+ * file completed, programs detached. A second one, while that takes long
+ * (a workload slow to exit, thousands of programs to detach), ends mnprof
+ * at once, as retsnoop does, and its workload with it; the kernel frees
+ * the programs of a dead process all the same.
+ */
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (mn_stop) {
+		mn_workload_kill_now();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	mn_stop = 1;
 }
 
@@ -67,6 +80,8 @@ int main(int argc, char **argv)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed pipe is a write error we report, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = run(&cli);
 	if (cli.out && fclose(cli.out) && ret != MN_EXIT_FAILURE) {

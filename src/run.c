@@ -36,7 +36,7 @@ int mn_run_start(struct mn_run *r, const struct mn_cli *cli, bool events)
 
 	memset(r, 0, sizeof(*r));
 	r->cli = cli;
-	e = mn_workload_prepare(&r->workload, cli->workload);
+	e = mn_workload_prepare(&r->workload, cli->workload, cli->as_root);
 	if (e) {
 		fprintf(stderr, "mnprof: cannot start the workload: %s\n",
 			strerror(-e));
@@ -65,11 +65,18 @@ int mn_run_start(struct mn_run *r, const struct mn_cli *cli, bool events)
 
 void mn_run_announce(const struct mn_run *r, const char *what)
 {
-	fprintf(stderr, "%s MMU interval notifiers%s (event source: %s)... %s\n",
+	const struct mn_workload *w = &r->workload;
+
+	fprintf(stderr, "%s MMU interval notifiers%s (event source: %s)... ",
 		what, r->cli->pid ? " of one process" : "",
-		mn_loader_source(r->loader),
-		r->workload.pid > 0 ? "Running the workload." :
-				      "Hit Ctrl-C to end.");
+		mn_loader_source(r->loader));
+	if (w->pid <= 0)
+		fputs("Hit Ctrl-C to end.\n", stderr);
+	else if (w->drop)
+		fprintf(stderr, "Running the workload as %s, uid %u (the user of sudo; --as-root runs it as root).\n",
+			w->user[0] ? w->user : "?", (unsigned int)w->uid);
+	else
+		fputs("Running the workload.\n", stderr);
 }
 
 bool mn_run_should_stop(struct mn_run *r)
@@ -88,6 +95,8 @@ int mn_run_finish(struct mn_run *r, int ret)
 
 	if (r->progress_shown)
 		fputs("\r\033[K", stderr);
+	/* what is printed is out before a workload slow to exit is waited for */
+	fflush(stdout);
 	if (r->workload.pid > 0) {
 		if (!r->workload.exited)
 			mn_workload_abort(&r->workload);

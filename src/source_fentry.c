@@ -217,6 +217,7 @@ static void find(struct mn_loader *l, struct fe_state *st, const char *mod,
 /* Find and attach the callbacks of a module. */
 static void scan(struct mn_loader *l, struct fe_state *st, const char *mod)
 {
+	unsigned int traced = st->callbacks, failed = st->failed;
 	struct mn_target *v = NULL;
 	size_t n = 0, i;
 
@@ -224,6 +225,8 @@ static void scan(struct mn_loader *l, struct fe_state *st, const char *mod)
 	for (i = 0; i < n; i++)
 		attach_target(l, st, &v[i]);
 	free(v);
+	mn_loader_vlog(l, "fentry: module %s loaded: %u callbacks traced, %u could not be",
+		       mod, st->callbacks - traced, st->failed - failed);
 }
 
 static bool known(const struct fe_state *st, const char *mod)

@@ -46,6 +46,8 @@ struct ops_fill {
 	struct mn_loader *l;
 	int fd;
 	int err;
+	uint64_t *put;		/* the addresses filled in this round */
+	size_t nr_put, cap_put;
 };
 
 static int ops_put(struct ops_fill *f, uint64_t addr, uint32_t kind,
@@ -55,6 +57,18 @@ static int ops_put(struct ops_fill *f, uint64_t addr, uint32_t kind,
 
 	if (!addr)
 		return 0;
+	if (f->nr_put == f->cap_put) {
+		size_t cap = f->cap_put ? 2 * f->cap_put : 16;
+		uint64_t *np = realloc(f->put, cap * sizeof(*np));
+
+		if (!np) {
+			f->err = -ENOMEM;
+			return f->err;
+		}
+		f->put = np;
+		f->cap_put = cap;
+	}
+	f->put[f->nr_put++] = addr;
 	if (bpf_map_update_elem(f->fd, &addr, &v, BPF_ANY)) {
 		f->err = -errno;
 		return f->err;
@@ -91,6 +105,39 @@ static void ops_one(struct ops_fill *f, const char *name, const char *mod,
 		ops_put(f, s->addr, kind, variant, name);
 }
 
+/*
+ * Forget the ops of modules gone since the last fill: another module's
+ * data may be placed there next, and must not be taken for theirs.
+ */
+static void drop_stale_ops(struct ops_fill *f)
+{
+	uint64_t key, next, *prev = NULL, *gone = NULL, *ng;
+	size_t nr_gone = 0, i;
+	bool keep;
+
+	while (!bpf_map_get_next_key(f->fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		keep = false;
+		for (i = 0; i < f->nr_put && !keep; i++)
+			keep = f->put[i] == key;
+		if (keep)
+			continue;
+		ng = realloc(gone, (nr_gone + 1) * sizeof(*ng));
+
+		if (!ng)
+			break;
+		gone = ng;
+		gone[nr_gone++] = key;
+	}
+	for (i = 0; i < nr_gone; i++) {
+		bpf_map_delete_elem(f->fd, &gone[i]);
+		mn_loader_vlog(f->l, "ops at 0x%" PRIx64 " gone with its module",
+			       gone[i]);
+	}
+	free(gone);
+}
+
 static int fill_ops_kinds(struct mn_loader *l)
 {
 	struct ops_fill f = { .l = l, .fd = bpf_map__fd(l->skel->maps.ops_kind) };
@@ -104,11 +151,20 @@ static int fill_ops_kinds(struct mn_loader *l)
 	ops_one(&f, "nouveau_svm_mni_ops", "nouveau", MN_DEV_NOUVEAU, MN_VAR_NONE);
 	ops_one(&f, "mlx5_mn_ops", "mlx5_ib", MN_DEV_RDMA, MN_VAR_NONE);
 	ops_one(&f, "rxe_mn_ops", "rdma_rxe", MN_DEV_RDMA, MN_VAR_NONE);
+	if (!f.err)
+		drop_stale_ops(&f);
+	free(f.put);
 	return f.err;
 }
 
 int mn_symbols_load(struct mn_loader *l)
 {
+	/*
+	 * The modules before the read: a module loaded while kallsyms is
+	 * read (which takes a second or more on a slow machine) changes
+	 * the signature after it, and is read at the next look.
+	 */
+	uint64_t sig = mn_modules_sig();
 	struct mn_ksyms *ks = mn_ksyms_load(NULL);
 
 	if (!ks) {
@@ -118,7 +174,7 @@ int mn_symbols_load(struct mn_loader *l)
 	}
 	mn_ksyms_free(l->ks);
 	l->ks = ks;
-	l->ks_sig = mn_modules_sig();
+	l->ks_sig = sig;
 	if (!mn_ksyms_have_addrs(ks)) {
 		if (!l->ks_hidden_warned)
 			fprintf(stderr, "mnprof: warning: /proc/kallsyms hides kernel addresses (kernel.kptr_restrict, or no CAP_SYSLOG): devices are not resolved to their driver's devices and stacks stay unsymbolized\n");
@@ -139,6 +195,9 @@ void mn_symbols_free(struct mn_loader *l)
 	free(l->names);
 	l->names = NULL;
 	l->nr_names = 0;
+	free(l->ops_seen);
+	l->ops_seen = NULL;
+	l->nr_ops_seen = 0;
 }
 
 /* A copy of @s that lives until close, shared by equal strings. */
@@ -158,9 +217,30 @@ static const char *intern(struct mn_loader *l, const char *s)
 	return nv[l->nr_names] ? nv[l->nr_names++] : NULL;
 }
 
+/* Remember that @ops is @name (interned), for when its module is gone. */
+static void ops_remember(struct mn_loader *l, uint64_t ops, const char *name)
+{
+	struct mn_ops_seen *n;
+	size_t i;
+
+	for (i = 0; i < l->nr_ops_seen; i++) {
+		if (l->ops_seen[i].ops == ops) {
+			l->ops_seen[i].name = name;
+			return;
+		}
+	}
+	n = realloc(l->ops_seen, (l->nr_ops_seen + 1) * sizeof(*n));
+	if (!n)
+		return;
+	l->ops_seen = n;
+	n[l->nr_ops_seen++] = (struct mn_ops_seen){ .ops = ops, .name = name };
+}
+
 const char *mn_loader_ops_name(struct mn_loader *l, uint64_t ops)
 {
 	const struct mn_ksym *s = l->ks ? mn_ksyms_at(l->ks, ops) : NULL;
+	const char *name;
+	size_t i;
 
 	/* a driver loaded since the table was read? */
 	if (!s && ops && l->ks && mn_ksyms_have_addrs(l->ks) &&
@@ -168,7 +248,17 @@ const char *mn_loader_ops_name(struct mn_loader *l, uint64_t ops)
 		mn_symbols_load(l);
 		s = mn_ksyms_at(l->ks, ops);
 	}
-	return s ? intern(l, s->name) : NULL;
+	if (s) {
+		name = intern(l, s->name);
+		if (name)
+			ops_remember(l, ops, name);
+		return name;
+	}
+	/* its module was unloaded since: the name it had */
+	for (i = 0; i < l->nr_ops_seen; i++)
+		if (l->ops_seen[i].ops == ops)
+			return l->ops_seen[i].name;
+	return NULL;
 }
 
 /* --- stacks ---------------------------------------------------------------------- */
@@ -212,7 +302,7 @@ int mn_loader_stack(struct mn_loader *l, uint64_t stack_id, char ***frames,
 		if (l->ks)
 			mn_ksyms_format(l->ks, ips[i], buf[nr], sizeof(buf[nr]));
 		else
-			snprintf(buf[nr], sizeof(buf[nr]), "0x%" PRIx64, ips[i]);
+			snprintf(buf[nr], sizeof(buf[nr]), "%s", MN_KSYMS_UNKNOWN);
 		len[nr] = strlen(buf[nr]) + 1;
 		total += len[nr];
 		nr++;

@@ -544,7 +544,7 @@ static int finding_cmp(const void *pa, const void *pb)
 	return (int)a->kind - (int)b->kind;
 }
 
-/* The driver name of @ops: from a device of the result, else its address. */
+/* The driver name of @ops: from a device of the result, else its label. */
 static void ops_name(const struct mn_check_result *r, uint64_t ops, char *buf,
 		     size_t len)
 {
@@ -556,7 +556,7 @@ static void ops_name(const struct mn_check_result *r, uint64_t ops, char *buf,
 			return;
 		}
 	}
-	snprintf(buf, len, "0x%llx", (unsigned long long)ops);
+	mn_ops_label(ops, buf, len);
 }
 
 static int cand_cmp(const void *pa, const void *pb)

@@ -4,7 +4,6 @@
  * the analyzer looks up per callback, through a hash index, the other
  * tables (a few entries per device or process) by a linear scan.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,14 +219,18 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%.*s", (int)len - 1, src);
 }
 
+void mn_ops_label(uint64_t ops, char *buf, size_t len)
+{
+	snprintf(buf, len, "ops_%03x", (unsigned int)(ops & 0xfff));
+}
+
 void mn_device_set_names(struct mn_device *d, const char *driver,
 			 const char *name)
 {
 	if (driver && *driver)
 		copy_str(d->driver, sizeof(d->driver), driver);
 	else if (!d->driver[0])
-		snprintf(d->driver, sizeof(d->driver), "0x%" PRIx64,
-			 (uint64_t)d->key.ops);
+		mn_ops_label(d->key.ops, d->driver, sizeof(d->driver));
 	if (name && *name)
 		copy_str(d->name, sizeof(d->name), name);
 	else
@@ -238,7 +241,7 @@ void mn_device_set_names(struct mn_device *d, const char *driver,
 void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 			    char *buf, size_t len)
 {
-	char hex[24];
+	char label[16];
 
 	if (!len)
 		return;
@@ -265,8 +268,8 @@ void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 		break;
 	}
 	if (!driver || !*driver) {
-		snprintf(hex, sizeof(hex), "0x%" PRIx64, (uint64_t)key->ops);
-		driver = hex;
+		mn_ops_label(key->ops, label, sizeof(label));
+		driver = label;
 	}
 	/* One device per driver: its name is the driver's. */
 	if (!key->id) {

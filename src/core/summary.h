@@ -141,8 +141,16 @@ int mn_name_cmp(const char *a, const char *b);
 void mn_device_default_name(const struct mn_dev_key *key, const char *driver,
 			    char *buf, size_t len);
 /*
- * Name a device: @driver (NULL or "": keep the current one, or "0x<ops>"
- * if it has none) and @name (NULL or "": the default name from its key and
+ * The name of an ops (driver) whose symbol is unknown (kallsyms hidden by
+ * kernel.kptr_restrict, or its module gone before it was named):
+ * "ops_<offset of the ops in its page>", three hex digits. Never the
+ * address: outputs carry no kernel pointers, and the page offset tells
+ * nothing of where the kernel or a module was placed.
+ */
+void mn_ops_label(uint64_t ops, char *buf, size_t len);
+/*
+ * Name a device: @driver (NULL or "": keep the current one, or
+ * mn_ops_label() if it has none) and @name (NULL or "": the default name from its key and
  * driver). Both are truncated to fit and always NUL-terminated.
  */
 void mn_device_set_names(struct mn_device *d, const char *driver,

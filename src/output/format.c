@@ -227,7 +227,7 @@ void mn_out_ops_driver(const struct mn_summary *s, uint64_t ops, char *buf,
 			return;
 		}
 	}
-	snprintf(buf, len, "0x%llx", (unsigned long long)ops);
+	mn_ops_label(ops, buf, len);
 }
 
 int64_t mn_out_saved_ns(const struct mn_out_inv *v)

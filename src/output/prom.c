@@ -21,7 +21,8 @@ struct plabels {
 
 /*
  * The labels of a scrape: every device of the summary (and of check's
- * result), and the ops whose symbol is unknown, numbered by address.
+ * result), and the ops whose symbol is unknown, in address order (those
+ * of check's result alone after them).
  */
 struct prom {
 	FILE *out;
@@ -50,10 +51,18 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
-/* A driver name that is an address: its ops symbol is unknown. */
-static bool unknown_driver(const char *driver)
+/*
+ * The ops symbol of @ops is unknown: its driver name is none, the label
+ * of mn_ops_label(), or (recordings of older versions) its address.
+ */
+static bool unknown_driver(uint64_t ops, const char *driver)
 {
-	return !driver[0] || !strncmp(driver, "0x", 2);
+	char label[16];
+
+	if (!driver[0] || !strncmp(driver, "0x", 2))
+		return true;
+	mn_ops_label(ops, label, sizeof(label));
+	return !strcmp(driver, label);
 }
 
 static int u64_cmp(const void *a, const void *b)
@@ -78,19 +87,31 @@ static void note_unknown(struct prom *p, uint64_t ops)
 	p->unknown[p->nr_unknown++] = ops;
 }
 
-/* The driver label of @ops, whose name (symbol or "0x...") is @driver. */
+/*
+ * The driver label of @ops, whose name is @driver: its symbol, or for an
+ * unknown one mn_ops_label()'s "ops_<page offset>" as the other outputs
+ * have it, made unique for Prometheus when two unknown ops share a page
+ * offset: "ops_2c0", "ops_2c0-2"...
+ */
 static void driver_label(const struct prom *p, uint64_t ops,
 			 const char *driver, char *buf, size_t len)
 {
-	size_t i;
+	char base[16], other[16];
+	size_t i, n = 0;
 
-	if (!unknown_driver(driver)) {
+	if (!unknown_driver(ops, driver)) {
 		snprintf(buf, len, "%s", driver);
 		return;
 	}
-	for (i = 0; i < p->nr_unknown && p->unknown[i] != ops; i++)
-		;
-	snprintf(buf, len, "unknown#%zu", i + 1);
+	mn_ops_label(ops, base, sizeof(base));
+	for (i = 0; i < p->nr_unknown && p->unknown[i] != ops; i++) {
+		mn_ops_label(p->unknown[i], other, sizeof(other));
+		n += !strcmp(other, base);
+	}
+	if (n)
+		snprintf(buf, len, "%s-%zu", base, n + 1);
+	else
+		snprintf(buf, len, "%s", base);
 }
 
 static void labels_fill(const struct prom *p, struct plabels *l,
@@ -98,21 +119,31 @@ static void labels_fill(const struct prom *p, struct plabels *l,
 			const char *driver)
 {
 	char nm[MN_DEV_NAME_LEN + 1], drv[MN_DRIVER_NAME_LEN + 1];
+	char base[16], dflt[MN_DEV_NAME_LEN + 16];
+	bool dflt_name;
 
 	memset(l, 0, sizeof(*l));
 	l->key = *key;
 	mn_out_field(nm, sizeof(nm), name, MN_DEV_NAME_LEN);
 	mn_out_field(drv, sizeof(drv), driver, MN_DRIVER_NAME_LEN);
 	driver_label(p, key->ops, drv, l->driver, sizeof(l->driver));
-	/* A default name made from an unknown driver holds its address. */
-	if (unknown_driver(drv) && (!nm[0] || !strncmp(nm, "0x", 2)))
+	dflt_name = !nm[0];
+	/*
+	 * The default name of a device of an unknown driver is made from
+	 * the driver's label: made again from the unique one (and from no
+	 * address, in older recordings).
+	 */
+	if (unknown_driver(key->ops, drv)) {
+		mn_ops_label(key->ops, base, sizeof(base));
+		mn_device_default_name(key, base, dflt, sizeof(dflt));
+		dflt_name = dflt_name || !strncmp(nm, "0x", 2) ||
+			    !strcmp(nm, dflt);
+	}
+	if (dflt_name)
 		mn_device_default_name(key, l->driver, l->device,
 				       sizeof(l->device));
-	else if (nm[0])
-		snprintf(l->device, sizeof(l->device), "%s", nm);
 	else
-		mn_device_default_name(key, l->driver, l->device,
-				       sizeof(l->device));
+		snprintf(l->device, sizeof(l->device), "%s", nm);
 }
 
 /* The position of @key's labels in p->devs, -1 when out of memory. */
@@ -130,8 +161,8 @@ static long labels_of(struct prom *p, const struct mn_dev_key *key)
 	}
 	/*
 	 * A device the summary's table does not name (check's result may
-	 * know more): default names; its unknown driver numbered after the
-	 * others, so that theirs stay as they are.
+	 * know more): default names; its unknown driver after the others,
+	 * so that their labels stay as they are.
 	 */
 	note_unknown(p, key->ops);
 	labels_fill(p, &p->devs[p->nr_devs], key, "", "");
@@ -151,12 +182,12 @@ static int prom_init(struct prom *p, FILE *out, const struct mn_prom_input *in)
 	for (i = 0; i < s->nr_devs; i++) {
 		mn_out_field(drv, sizeof(drv), s->devs[i].driver,
 			     MN_DRIVER_NAME_LEN);
-		if (unknown_driver(drv))
+		if (unknown_driver(s->devs[i].key.ops, drv))
 			note_unknown(p, s->devs[i].key.ops);
 	}
 	for (i = 0; i < s->nr_whatifs; i++) {
 		mn_out_ops_driver(s, s->whatifs[i].key.ops, drv, sizeof(drv));
-		if (unknown_driver(drv))
+		if (unknown_driver(s->whatifs[i].key.ops, drv))
 			note_unknown(p, s->whatifs[i].key.ops);
 	}
 	if (p->nr_unknown > 1)

@@ -44,8 +44,10 @@
  *
  * Processes are not labels (their number is unbounded): the figures are
  * summed over them. No label holds a kernel address: a driver whose ops
- * symbol is unknown is "unknown#N" (N by ops order), its devices named
- * after that, and any other "0x" + 8 hex digits in a label is masked.
+ * symbol is unknown is "ops_<page offset>" as in the other outputs
+ * (mn_ops_label()), with "-2", "-3"... when two share a page offset, its
+ * devices named after that, and any other "0x" + 8 hex digits in a label
+ * is masked.
  */
 #ifndef MNPROF_PROM_H
 #define MNPROF_PROM_H

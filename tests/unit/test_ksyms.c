@@ -77,6 +77,8 @@ TEST(ksyms_lookups_and_format)
 		  "mnsim_pass1_wait_invalidate_start+0x54 [mnsim]");
 	CHECK_STR(mn_ksyms_format(ks, 0xffffffff81001433ULL, buf, sizeof(buf)),
 		  "schedule+0x33");
+	/* no symbol covers it: never the address itself */
+	CHECK_STR(mn_ksyms_format(ks, 0x1000, buf, sizeof(buf)), "[unknown]");
 	CHECK(mn_ksyms_at(ks, 0xffffffffc0002000ULL) != NULL);
 	CHECK(!mn_ksyms_at(ks, 0xffffffffc0002001ULL));
 	mn_ksyms_foreach_module(ks, "mnsim", count_sym, &n);

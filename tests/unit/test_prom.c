@@ -16,6 +16,7 @@
 
 #define OPS_TWO		0xffffffffc0001000ULL
 #define OPS_ANON	0xffffffffc0a0b000ULL
+#define OPS_ANON2	0xffffffffc0a0d000ULL	/* same page offset */
 
 static void add_dev(struct mn_summary *s, uint64_t ops, uint32_t kind,
 		    uint32_t id, const char *driver, const char *name)
@@ -119,8 +120,9 @@ TEST(prom_histograms_counters_labels)
 	s.duration_ns = 2500000000ULL;
 	add_dev(&s, OPS_TWO, MN_DEV_MNSIM, 0, "mnsim_two_pass_ops", NULL);
 	add_dev(&s, OPS_TWO, MN_DEV_MNSIM, 1, "mnsim_two_pass_ops", NULL);
-	/* a driver without a resolver whose ops symbol is unknown */
+	/* drivers without a resolver whose ops symbol is unknown */
 	add_dev(&s, OPS_ANON, MN_DEV_OTHER, 0, NULL, NULL);
+	add_dev(&s, OPS_ANON2, MN_DEV_OTHER, 3, NULL, NULL);
 	/* mnsim0 pass 1 of unmap: 3 values in [512, 1024) us, 1 in [1024, 2048) */
 	h = add_hist(&s, OPS_TWO, MN_DEV_MNSIM, 0, MN_M_PASS1, 0);
 	h->slots[9] = 3;
@@ -178,7 +180,7 @@ TEST(prom_histograms_counters_labels)
 	CHECK_HAS(t, "mnprof_callback_duration_seconds_sum{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\"} 0.0033\n");
 	CHECK_HAS(t, "mnprof_callback_duration_seconds_count{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\"} 4\n");
 	CHECK_HAS(t, "mnprof_callback_duration_seconds_bucket{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"2\",le=\"2e-06\"} 2\n");
-	/* 31 finite buckets and +Inf per series: pass 1 of mnsim0 and unknown#1, pass 2 of mnsim0 */
+	/* 31 finite buckets and +Inf per series: pass 1 of mnsim0 and ops_000, pass 2 of mnsim0 */
 	CHECK_EQ_U64(count_of(t, "mnprof_callback_duration_seconds_bucket{"), 3 * 32);
 	CHECK_EQ_U64(count_of(t, "mnprof_callback_duration_seconds_count{"), 3);
 	/* the last slot counts only in +Inf */
@@ -187,10 +189,13 @@ TEST(prom_histograms_counters_labels)
 	CHECK_HAS(t, "mnprof_device_latency_seconds_sum{device=\"mnsim1\",driver=\"mnsim_two_pass_ops\",event=\"protection_vma\"} 5000\n");
 	/* walls: no device labels */
 	CHECK_HAS(t, "mnprof_invalidation_duration_seconds_bucket{event=\"unmap\",le=\"0.002048\"} 2\n");
-	/* the unknown driver: numbered, no address anywhere in a label */
-	CHECK_HAS(t, "mnprof_callback_duration_seconds_count{device=\"unknown#1\",driver=\"unknown#1\",event=\"unmap\",pass=\"1\"} 1\n");
-	CHECK_HAS(t, "mnprof_device_info{device=\"unknown#1\",driver=\"unknown#1\",kind=\"other\",mode=\"single_pass\"} 1\n");
-	CHECK_HAS(t, "mnprof_whatif_predicted_seconds_total{driver=\"unknown#1\",event=\"unmap\"} 1.5\n");
+	/* the unknown driver: its page offset, no address anywhere in a label */
+	CHECK_HAS(t, "mnprof_callback_duration_seconds_count{device=\"ops_000\",driver=\"ops_000\",event=\"unmap\",pass=\"1\"} 1\n");
+	CHECK_HAS(t, "mnprof_device_info{device=\"ops_000\",driver=\"ops_000\",kind=\"other\",mode=\"single_pass\"} 1\n");
+	CHECK_HAS(t, "mnprof_whatif_predicted_seconds_total{driver=\"ops_000\",event=\"unmap\"} 1.5\n");
+	/* another unknown ops at the same page offset: a label of its own */
+	CHECK_HAS(t, "mnprof_device_info{device=\"ops_000-2#3\",driver=\"ops_000-2\",kind=\"other\",mode=\"single_pass\"} 1\n");
+	CHECK_HAS(t, "mnprof_device_callbacks_total{device=\"ops_000-2#3\",driver=\"ops_000-2\"} 13\n");
 	CHECK_HASNT(t, "0xffff");
 	CHECK_HASNT(t, "c0a0b000");
 	/* devices */
@@ -262,8 +267,8 @@ TEST(prom_check_findings)
 	check_format(t);
 	CHECK_HAS(t, "mnprof_check_callbacks_total{device=\"mnsim2\",driver=\"mnsim_pass1_wait_ops\",finding=\"sleep_in_pass1\"} 20\n");
 	CHECK_HAS(t, "mnprof_check_finding_severity{device=\"mnsim2\",driver=\"mnsim_pass1_wait_ops\",finding=\"sleep_in_pass1\"} 2\n");
-	CHECK_HAS(t, "mnprof_check_callbacks_total{device=\"unknown#1\",driver=\"unknown#1\",finding=\"single_pass\"} 7\n");
-	CHECK_HAS(t, "mnprof_check_finding_severity{device=\"unknown#1\",driver=\"unknown#1\",finding=\"single_pass\"} 0\n");
+	CHECK_HAS(t, "mnprof_check_callbacks_total{device=\"ops_000\",driver=\"ops_000\",finding=\"single_pass\"} 7\n");
+	CHECK_HAS(t, "mnprof_check_finding_severity{device=\"ops_000\",driver=\"ops_000\",finding=\"single_pass\"} 0\n");
 	CHECK_HAS(t, "mnprof_check_status 1\n");
 	CHECK_HAS(t, "mnprof_check_misplaced_events_total 4\n");
 	CHECK_HASNT(t, "0xffff");

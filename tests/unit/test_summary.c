@@ -62,13 +62,13 @@ TEST(summary_default_names)
 	mn_summary_init(&s, MN_UNIT_MS);
 	d = mn_summary_dev(&s, &(struct mn_dev_key){ OPS_TWO, MN_DEV_MNSIM, 2 });
 	CHECK_STR(d->name, "mnsim2");
-	CHECK_STR(d->driver, "0xffffffffc0001000");
+	CHECK_STR(d->driver, "ops_000");
 	d = mn_summary_dev(&s, &(struct mn_dev_key){ OPS_ONE, MN_DEV_HMM, 1 });
 	CHECK_STR(d->name, "hmm_dmirror1");
 	d = mn_summary_dev(&s, &(struct mn_dev_key){ 0x1234, MN_DEV_XE, 128 });
 	CHECK_STR(d->name, "xe128");
 	d = mn_summary_dev(&s, &(struct mn_dev_key){ 0xabc, MN_DEV_OTHER, 3 });
-	CHECK_STR(d->name, "0xabc#3");
+	CHECK_STR(d->name, "ops_abc#3");
 	mn_device_set_names(d, "amdgpu_hmm_ops", NULL);
 	CHECK_STR(d->name, "amdgpu_hmm_ops#3");
 	{
@@ -82,7 +82,7 @@ TEST(summary_default_names)
 		memset(&d0, 0, sizeof(d0));
 		d0.key.ops = 0xabc;
 		mn_device_set_names(&d0, NULL, NULL);
-		CHECK_STR(d0.name, "0xabc");
+		CHECK_STR(d0.name, "ops_abc");
 	}
 	CHECK_STR(d->driver, "amdgpu_hmm_ops");
 	mn_device_set_names(d, NULL, "gpu0");
@@ -125,7 +125,7 @@ TEST(summary_sort)
 	mn_summary_dev(&s, &(struct mn_dev_key){ 1, MN_DEV_HMM, 0 });
 	mn_summary_dev(&s, &(struct mn_dev_key){ 1, MN_DEV_OTHER, 1 });
 	mn_summary_sort(&s);
-	CHECK_STR(s.devs[0].name, "0x1#1");
+	CHECK_STR(s.devs[0].name, "ops_001#1");
 	CHECK_STR(s.devs[1].name, "mnsim0");
 	CHECK_STR(s.devs[2].name, "mnsim1");
 	CHECK_STR(s.devs[3].name, "mnsim2");
@@ -194,7 +194,7 @@ TEST(names_apply)
 	CHECK_STR(s.devs[1].name, "foo_ops#2");
 	CHECK_STR(s.devs[2].name, "0000:03:00.0");
 	CHECK_STR(s.devs[2].driver, "xe");
-	CHECK_STR(s.devs[3].name, "0x999#1");
+	CHECK_STR(s.devs[3].name, "ops_999#1");
 	CHECK_STR(mn_names_find_ops(&n, 0xabc)->symbol, "foo_ops");
 	CHECK(!mn_names_find_ops(&n, 0xabd));
 	mn_names_free(&n);

@@ -198,7 +198,7 @@ TEST(perfetto_four_two_pass_devices)
 	}
 	/* pass 2 of mnsim0: [13000, 102500] */
 	CHECK_HAS(r.json, "\"name\": \"pass 2\", \"cat\": \"pass2\", \"pid\": 1073741824, \"tid\": 1073741825, \"ts\": 13, \"dur\": 89.5, ");
-	CHECK_HAS(r.json, "{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": 1073741824, \"tid\": 1073741824, \"args\": {\"name\": \"mnsim0 (0xffffffffc0001000)\"}}");
+	CHECK_HAS(r.json, "{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": 1073741824, \"tid\": 1073741824, \"args\": {\"name\": \"mnsim0 (ops_000)\"}}");
 	CHECK_HAS(r.json, "{\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": 100, \"tid\": 100, \"args\": {\"name\": \"mnload\"}}");
 	/* a clean two-pass run: no finding, no instant */
 	CHECK_EQ_U64(count_of(r.json, "\"ph\": \"i\""), 0);

@@ -20,6 +20,13 @@ MN_VARIANTS="patched stock71 stock612"
 # its output.
 MN_RECIPE=4
 
+# A line of the guest console that fails a run (tools/vmtest/run): a
+# WARN, BUG or oops, a lockdep report, a KASAN or UBSAN report, a hung
+# task, an RCU stall, list corruption, sleeping in atomic context. Each
+# is printed at KERN_WARNING or higher, which the console shows
+# (loglevel=5: levels 0 to 4).
+MN_SPLAT_RE='(WARNING|BUG): |Oops|general protection fault|possible (recursive|circular) locking|inconsistent lock state|suspicious RCU usage|UBSAN:|INFO: task .* blocked for more than|rcu: INFO: |detected stalls? on CPU|self-detected stall|list_(add|del) corruption|sleeping function called from invalid context|scheduling while atomic'
+
 mn_die() {
 	echo "vmtest: $*" >&2
 	exit 1
