@@ -126,3 +126,34 @@ int mn_probe_fentry(struct mn_kbtf *kb, const char *func, char *why,
 	close(pfd);
 	return 0;
 }
+
+int mn_probe_ftrace_location(const char *func, const char *mod)
+{
+	static const char *const paths[] = {
+		"/sys/kernel/tracing/available_filter_functions",
+		"/sys/kernel/debug/tracing/available_filter_functions",
+	};
+	size_t n = strlen(func), i;
+	char line[512], want[160];
+	int found = -1;
+	FILE *f = NULL;
+
+	for (i = 0; !f && i < sizeof(paths) / sizeof(paths[0]); i++)
+		f = fopen(paths[i], "r");
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "[%s]", mod && mod[0] ? mod : "");
+	found = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *rest;
+
+		if (strncmp(line, func, n) || (line[n] != ' ' && line[n] != '\n'))
+			continue;
+		rest = line + n;
+		/* vmlinux functions carry no module; a module's its [name] */
+		found = mod && mod[0] ? strstr(rest, want) != NULL :
+					 strchr(rest, '[') == NULL;
+	}
+	fclose(f);
+	return found;
+}

@@ -30,4 +30,12 @@ bool mn_probe_maps(void);
 int mn_probe_fentry(struct mn_kbtf *kb, const char *func, char *why,
 		    size_t whylen);
 
+/*
+ * Whether ftrace can patch @func (of module @mod, NULL or "" for vmlinux),
+ * the precondition of fentry: 1 listed in available_filter_functions, 0
+ * not listed (built without -pg, as the kernel's lib/ is, or notrace), -1
+ * the list cannot be read.
+ */
+int mn_probe_ftrace_location(const char *func, const char *mod);
+
 #endif /* MNPROF_PROBE_H */

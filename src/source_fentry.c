@@ -191,6 +191,9 @@ static void attach_target(struct mn_loader *l, struct fe_state *st,
 	}
 	if (ret) {
 		st->failed++;
+		if (mn_probe_ftrace_location(t->func, t->module) == 0)
+			snprintf(why, sizeof(why),
+				 "ftrace cannot patch it (not in available_filter_functions: built without -pg, as the kernel's lib/ is, or notrace); its walks are still measured, its callbacks not");
 		fprintf(stderr, "mnprof: warning: cannot trace %s (->%s%s%s): %s\n",
 			t->func, mn_role_name(t->role),
 			t->module[0] ? ", module " : "", t->module, why);

@@ -50,18 +50,21 @@ t_eq "nothing dropped or unmatched" "$(jqv '.drops + .unmatched' "$j")" 0
 insmod "$MNVM_MODDIR/kernel/lib/test_hmm.ko"
 $M --json -- build/hmm_touch 20 >"$out/hmm.json" 2>"$out/hmm.err"
 t_eq "mnprof around test_hmm: exit 0" "$?" 0
-t_eq "test_hmm devices named, single-pass" \
-	"$(jqv '[.devices[] | select(.kind == "hmm") | "\(.name):\(.mode)"] | sort | join(",")' "$out/hmm.json")" \
-	"hmm_dmirror0:single_pass,hmm_dmirror1:single_pass"
-t_num "hmm_dmirror0: pass-1 latency measured" \
-	"$(jqv '.devices[] | select(.name == "hmm_dmirror0") | .pass1.count' "$out/hmm.json")" ">" 0
+# test_hmm is in lib/, which the kernel builds without ftrace: fentry
+# cannot attach to its callbacks, and mnprof says so; its walks count.
+t_check "test_hmm's callback named in a warning that says why" \
+	grep -q "cannot trace dmirror_interval_invalidate (->invalidate, module test_hmm): ftrace cannot patch it" "$out/hmm.err"
+t_num "test_hmm's walks still measured" "$(jqv '.counters.walks' "$out/hmm.json")" ">" 0
 
 $M check --json -- sh -c "$L --quiet --gpus 4 --latency-us 500 --op munmap --iterations 50 --mode single-pass >/dev/null; build/hmm_touch 10" \
 	>"$out/check.json" 2>"$out/check.err"
-t_eq "check exits 0" "$?" 0
+# No two-pass API, so no two-pass callback: nothing to check, which check
+# says with its inconclusive verdict (exit 3), listing what it saw.
+t_eq "check: inconclusive, no two-pass callback (exit 3)" \
+	"$?:$(jqv '.inconclusive | join(",")' "$out/check.json")" "3:no_two_pass_callback"
 t_eq "... lists every device as single-pass" \
 	"$(jqv '[.devices[] | select(.kind == "mnsim" or .kind == "hmm") | .class] | unique | join(",")' "$out/check.json")" single_pass
-t_eq "... 6 single-pass notifier findings (4 mnsim, 2 test_hmm), info only" \
-	"$(jqv '[.findings[] | select(.kind == "single_pass" and .severity == "info")] | length' "$out/check.json")" 6
+t_eq "... 4 single-pass notifier findings (mnsim; test_hmm cannot be traced), info only" \
+	"$(jqv '[.findings[] | select(.kind == "single_pass" and .severity == "info")] | length' "$out/check.json")" 4
 rmmod test_hmm
 t_done
