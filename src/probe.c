@@ -135,7 +135,7 @@ int mn_probe_ftrace_location(const char *func, const char *mod)
 	};
 	size_t n = strlen(func), i;
 	char line[512], want[160];
-	int found = -1;
+	int found = 0;
 	FILE *f = NULL;
 
 	for (i = 0; !f && i < sizeof(paths) / sizeof(paths[0]); i++)
@@ -143,7 +143,6 @@ int mn_probe_ftrace_location(const char *func, const char *mod)
 	if (!f)
 		return -1;
 	snprintf(want, sizeof(want), "[%s]", mod && mod[0] ? mod : "");
-	found = 0;
 	while (!found && fgets(line, sizeof(line), f)) {
 		char *rest;
 

@@ -217,17 +217,24 @@ static const char *intern(struct mn_loader *l, const char *s)
 	return nv[l->nr_names] ? nv[l->nr_names++] : NULL;
 }
 
+static struct mn_ops_seen *ops_seen_find(struct mn_loader *l, uint64_t ops)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr_ops_seen; i++)
+		if (l->ops_seen[i].ops == ops)
+			return &l->ops_seen[i];
+	return NULL;
+}
+
 /* Remember that @ops is @name (interned), for when its module is gone. */
 static void ops_remember(struct mn_loader *l, uint64_t ops, const char *name)
 {
-	struct mn_ops_seen *n;
-	size_t i;
+	struct mn_ops_seen *n = ops_seen_find(l, ops);
 
-	for (i = 0; i < l->nr_ops_seen; i++) {
-		if (l->ops_seen[i].ops == ops) {
-			l->ops_seen[i].name = name;
-			return;
-		}
+	if (n) {
+		n->name = name;
+		return;
 	}
 	n = realloc(l->ops_seen, (l->nr_ops_seen + 1) * sizeof(*n));
 	if (!n)
@@ -239,8 +246,8 @@ static void ops_remember(struct mn_loader *l, uint64_t ops, const char *name)
 const char *mn_loader_ops_name(struct mn_loader *l, uint64_t ops)
 {
 	const struct mn_ksym *s = l->ks ? mn_ksyms_at(l->ks, ops) : NULL;
+	const struct mn_ops_seen *seen;
 	const char *name;
-	size_t i;
 
 	/* a driver loaded since the table was read? */
 	if (!s && ops && l->ks && mn_ksyms_have_addrs(l->ks) &&
@@ -255,10 +262,8 @@ const char *mn_loader_ops_name(struct mn_loader *l, uint64_t ops)
 		return name;
 	}
 	/* its module was unloaded since: the name it had */
-	for (i = 0; i < l->nr_ops_seen; i++)
-		if (l->ops_seen[i].ops == ops)
-			return l->ops_seen[i].name;
-	return NULL;
+	seen = ops_seen_find(l, ops);
+	return seen ? seen->name : NULL;
 }
 
 /* --- stacks ---------------------------------------------------------------------- */

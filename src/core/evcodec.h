@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The event codec of trace files (format version 2): struct mn_event in
+ * The event codec of trace files (format versions 2 and 3): struct mn_event in
  * a few bytes, by prediction from the events before it.
  *
  * ## Why delta/varint, not zstd

@@ -10,10 +10,10 @@
 #include "tracefile.h"
 
 /*
- * Fuzzing builds (tests/fuzz/) check CRCs but do not enforce them: the
- * fuzzer's mutations must reach the parsers behind them. Nor the event
- * ABI version of the preamble: seeds recorded before an ABI change still
- * lead somewhere.
+ * Fuzzing builds (tests/fuzz/) check CRCs (a record's and its header's)
+ * but do not enforce them: the fuzzer's mutations must reach the length
+ * checks and parsers behind them. Nor the event ABI version of the
+ * preamble: seeds recorded before an ABI change still lead somewhere.
  */
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 #define FUZZING		1
@@ -223,6 +223,8 @@ static int rec_write_enc(struct mn_tf_writer *w, struct enc *e, uint32_t type)
 	crc = mn_crc32(crc, e->buf + 12, 4);
 	crc = mn_crc32(crc, e->buf + MN_TF_RECORD_HDR_SIZE, plen);
 	le32(e->buf + 8, crc);
+	/* hcrc: of the 16 bytes before it. */
+	le32(e->buf + 16, mn_crc32(0, e->buf, 16));
 	errno = 0;
 	if (fwrite(e->buf, 1, e->len, w->f) != e->len) {
 		w->err = io_err();
@@ -536,7 +538,9 @@ struct rd {
 	uint8_t *buf;		/* payload of the current record */
 	size_t cap;
 	uint64_t rec_off;	/* offset of the current record */
+	size_t hdr_size;	/* of a record header: by format version */
 	uint32_t seq, type;
+	bool type_unknown;	/* its header is damaged: type not named */
 	bool have_header;
 	struct mn_evcodec codec;	/* event decoding state */
 	bool stopped;		/* a handler returned @stop (non-zero) */
@@ -555,11 +559,19 @@ static void st_msg(struct mn_tf_status *st, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* An error in the current record: -1 with "record N (type) at offset X:". */
+/*
+ * An error in the current record: -1 with "record N (type) at offset X:"
+ * ("record N at offset X:" when its header cannot be trusted).
+ */
 static int rec_err(struct rd *r, const char *what)
 {
-	st_msg(r->st, "record %" PRIu32 " (%s) at offset %" PRIu64 ": %s",
-	       r->seq, mn_tf_type_name(r->type), r->rec_off, what);
+	if (r->type_unknown)
+		st_msg(r->st, "record %" PRIu32 " at offset %" PRIu64 ": %s",
+		       r->seq, r->rec_off, what);
+	else
+		st_msg(r->st, "record %" PRIu32 " (%s) at offset %" PRIu64
+		       ": %s", r->seq, mn_tf_type_name(r->type), r->rec_off,
+		       what);
 	return -1;
 }
 
@@ -610,19 +622,22 @@ static int read_preamble(struct rd *r, struct mn_tf_header *h)
 	}
 	h->format_version = rd32(pre + 8);
 	h->abi_version = rd32(pre + 12);
-	if (h->format_version < MN_TF_VERSION) {
+	if (h->format_version < MN_TF_MIN_VERSION) {
 		st_msg(r->st, "recorded by an older mnprof (trace file format %"
-		       PRIu32 "; this mnprof reads format %d): report it with "
-		       "the mnprof that recorded it", h->format_version,
-		       MN_TF_VERSION);
+		       PRIu32 "; this mnprof reads formats %d to %d): report "
+		       "it with the mnprof that recorded it",
+		       h->format_version, MN_TF_MIN_VERSION, MN_TF_VERSION);
 		return -1;
 	}
 	if (h->format_version > MN_TF_VERSION) {
 		st_msg(r->st, "recorded by a newer mnprof (trace file format %"
-		       PRIu32 "; this mnprof reads format %d)",
-		       h->format_version, MN_TF_VERSION);
+		       PRIu32 "; this mnprof reads formats %d to %d)",
+		       h->format_version, MN_TF_MIN_VERSION, MN_TF_VERSION);
 		return -1;
 	}
+	/* Format 2: no hcrc. */
+	r->hdr_size = h->format_version == 2 ? MN_TF_RECORD_HDR_SIZE_V2 :
+		      MN_TF_RECORD_HDR_SIZE;
 	if (h->abi_version != MN_ABI_VERSION && !FUZZING) {
 		st_msg(r->st, "trace recorded with event ABI version %" PRIu32
 		       "; this mnprof reads version %d", h->abi_version,
@@ -750,7 +765,7 @@ static int do_events(struct rd *r, struct dec *d)
 		if (k < want) {
 			snprintf(what, sizeof(what), "event %" PRIu32
 				 " at offset %" PRIu64 ": %s", i,
-				 r->rec_off + MN_TF_RECORD_HDR_SIZE +
+				 r->rec_off + r->hdr_size +
 				 (uint64_t)(p - d->p), err);
 			return rec_err(r, what);
 		}
@@ -828,8 +843,12 @@ static int dispatch(struct rd *r, struct dec *d, struct mn_tf_header *h)
 	}
 }
 
-/* The file ends inside the current record: a warning, unless it is the
- * header (then there is nothing to read). */
+/*
+ * The file ends inside the current record: a warning, unless it is the
+ * header (then there is nothing to read). Only for a file cut short: in
+ * format 3 the record's header, if complete, was checked (hcrc) before
+ * its length was believed.
+ */
 static int truncated(struct rd *r)
 {
 	if (!r->have_header) {
@@ -889,7 +908,7 @@ static int read_record(struct rd *r, struct mn_tf_header *h)
 
 	r->rec_off = r->st->offset;
 	r->type = 0;
-	got = read_full(r, hdr, sizeof(hdr));
+	got = read_full(r, hdr, r->hdr_size);
 	if (got < 0)
 		return -1;
 	if (got == 0) {
@@ -900,12 +919,21 @@ static int read_record(struct rd *r, struct mn_tf_header *h)
 		}
 		return 1;
 	}
-	if ((size_t)got < sizeof(hdr))
+	if ((size_t)got < r->hdr_size)
 		return truncated(r) ? -1 : 1;
 	r->type = rd32(hdr);
 	len = rd32(hdr + 4);
 	crc = rd32(hdr + 8);
 	seq = rd32(hdr + 12);
+	/*
+	 * Nothing of a header is believed before its hcrc matches: a damaged
+	 * length would otherwise pass for a record cut short (a warning).
+	 */
+	if (r->hdr_size > MN_TF_RECORD_HDR_SIZE_V2 &&
+	    mn_crc32(0, hdr, 16) != rd32(hdr + 16) && !FUZZING) {
+		r->type_unknown = true;
+		return rec_err(r, "header CRC mismatch (corrupt file)");
+	}
 	if (len > MN_TF_MAX_RECORD)
 		return rec_err(r, "length beyond the format's limit "
 			       "(corrupt file)");
@@ -927,7 +955,7 @@ static int read_record(struct rd *r, struct mn_tf_header *h)
 	ret = dispatch(r, &d, h);
 	if (ret)
 		return ret;
-	r->st->offset += sizeof(hdr) + len;
+	r->st->offset += r->hdr_size + len;
 	r->st->records++;
 	r->seq++;
 	if (r->type == MN_TF_END) {

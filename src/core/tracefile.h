@@ -8,10 +8,15 @@
  *   file     = preamble record*
  *   preamble = magic "MNPROFTR" (8 bytes), u32 format version,
  *              u32 MN_ABI_VERSION of the recorder
- *   record   = u32 type, u32 length (of the payload), u32 crc,
- *              u32 seq (0, 1, 2... the record's number), payload
+ *   record   = rechdr payload
+ *   rechdr   = u32 type, u32 length (of the payload), u32 crc,
+ *              u32 seq (0, 1, 2... the record's number), u32 hcrc
+ *              (MN_TF_RECORD_HDR_SIZE = 20 bytes)
  *   crc      = CRC-32 (IEEE 802.3, as zlib's crc32()) of the type, length
  *              and seq fields (12 bytes, in that order) then the payload
+ *   hcrc     = CRC-32 of the rechdr's first 16 bytes (type, length, crc,
+ *              seq, as stored): the reader trusts the length only once
+ *              hcrc matches
  *   string   = u32 length, bytes (no NUL)
  *
  *   HEADER   (1, first record, exactly once)
@@ -34,6 +39,16 @@
  *   END      (7) u64 end_mono_ns, u64 duration_ns, u64 events written,
  *            u64 records written before it
  *
+ * Format 2 (mnprof before the header CRC) is format 3 without hcrc: a
+ * 16-byte rechdr (MN_TF_RECORD_HDR_SIZE_V2). It is still read, its files
+ * being otherwise the same, with one weakness: its length field is only
+ * checked by the payload's CRC, so a corrupt length that points past the
+ * end of the file cannot be told from a file cut short, and is reported
+ * as truncated (a warning), not as an error. hcrc costs 4 bytes per
+ * record, that is per block of up to MN_TF_MAX_BATCH events: 0.005 byte
+ * per event in bench/tfgen's blocks of 832 events (32 invalidations, a
+ * 100 ms block in the test VM).
+ *
  * Format 1 (mnprof 0.1.0: fixed 116-byte events, no source) is refused
  * with "recorded by an older mnprof": reading it would double the code
  * that reads untrusted files for files nobody keeps.
@@ -47,10 +62,13 @@
  * The writer writes each record whole and flushes it, so a recorder
  * killed at any time leaves a file readable up to its last complete
  * record (the recorder writes a block of events every 100 ms, or
- * sooner when MN_TF_MAX_BATCH events are waiting): the reader then reports "incomplete" (no END record) and, for a
- * partial last record, "truncated" with a warning. Anything else that is
- * wrong (magic, version, a CRC, a record number, a length above the
- * sanity limits, a payload that does not parse) is an error that names
+ * sooner when MN_TF_MAX_BATCH events are waiting): the reader then
+ * reports "incomplete" (no END record) and, for a partial last record
+ * (fewer bytes than a record header, or a payload cut short after a
+ * header whose hcrc matches), "truncated" with a warning. Anything else
+ * that is wrong (magic, version, a header CRC or a CRC, a record number,
+ * a length above the sanity limits, a payload that does not parse) is an
+ * error, whatever byte of a complete file was damaged, and names
  * the record and its file offset (and for an event, its number in the
  * block and its own offset). Every count and length is checked against
  * the format's limits and the bytes present before anything is
@@ -75,9 +93,11 @@
 
 #define MN_TF_MAGIC		"MNPROFTR"
 #define MN_TF_MAGIC_LEN		8
-#define MN_TF_VERSION		2
+#define MN_TF_VERSION		3	/* written; 2 and 3 are read */
+#define MN_TF_MIN_VERSION	2
 #define MN_TF_PREAMBLE_SIZE	16
-#define MN_TF_RECORD_HDR_SIZE	16
+#define MN_TF_RECORD_HDR_SIZE	20
+#define MN_TF_RECORD_HDR_SIZE_V2	16
 
 /* Sanity limits, checked by the reader (and respected by the writer). */
 #define MN_TF_MAX_RECORD	(16u << 20)	/* payload bytes */

@@ -2,11 +2,14 @@
 /*
  * libFuzzer target: a trace file, as `mnprof report --check` reads it
  * (reader, event decoder, analyzer, check rules, text and JSON output of
- * both, when the file could be read). CRCs are not enforced in this
- * build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, tracefile.c), or
- * mutations would never get past them, nor the preamble's event ABI
- * version (seeds outlive ABI changes). Seeds: tests/fuzz/seeds/tracefile
- * (recordings of the test VM; tests/fuzz/make-seeds).
+ * both, when the file could be read). CRCs, records' and their headers'
+ * (hcrc), are not enforced in this build
+ * (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, tracefile.c), or mutations
+ * would never get past them, nor the preamble's event ABI version (seeds
+ * outlive ABI changes). Seeds: tests/fuzz/seeds/tracefile (recordings of
+ * the test VM, tests/fuzz/make-seeds; v2-*.mnp in format 2, kept for its
+ * reading path, the others in format 3: until make-seeds runs again, the
+ * same recordings converted to format 3 by adding each record's hcrc).
  */
 #define _GNU_SOURCE
 #include <stdint.h>

@@ -19,6 +19,7 @@
  *   bpfname kind=<k> id=<id> name=<name BPF read> driver=<symbol>
  *                                 (mn_loader_fill_names(), per device)
  *   events <type> <n>             (events received per type)
+ *   events sleep_blocked <n>      (sleeps that blocked, not preemptions)
  *   sleep dev=<name> two_pass=<0|1> stack=<id>   (first 3 sleeps)
  *   frame <i> <symbolized frame>  (the stack of the first sleep)
  *   after_clear ret=.. hists=.. invs=.. devs=.. walks=..  (--clear: after
@@ -49,6 +50,7 @@ static void on_chld(int sig)
 
 struct ctx {
 	uint64_t by_type[MN_EV_TYPE_MAX];
+	uint64_t blocked;	/* sleeps not flagged preempted */
 	struct mn_event sleeps[3];
 	int nsleeps;
 };
@@ -59,6 +61,8 @@ static int on_event(const struct mn_event *e, void *p)
 
 	if (e->type < MN_EV_TYPE_MAX)
 		c->by_type[e->type]++;
+	if (e->type == MN_EV_SLEEP && !(e->flags & MN_F_PREEMPTED))
+		c->blocked++;
 	if (getenv("SMOKE_DUMP"))
 		printf("ev type=%u tid=%u sub=%#llx cookie=%#llx ret=%d flags=%#x dev=%u/%u\n",
 		       e->type, e->tid, (unsigned long long)e->sub,
@@ -226,6 +230,7 @@ int main(int argc, char **argv)
 	for (i = 1; i < MN_EV_TYPE_MAX; i++)
 		printf("events %s %llu\n", ev_type_name(i),
 		       (unsigned long long)c.by_type[i]);
+	printf("events sleep_blocked %llu\n", (unsigned long long)c.blocked);
 	printf("bad_records %llu\n", (unsigned long long)mn_loader_bad_records(l));
 	for (a = 0; a < c.nsleeps; a++) {
 		const struct mn_event *e = &c.sleeps[a];

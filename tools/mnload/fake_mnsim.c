@@ -153,6 +153,8 @@ static int fake_ioctl(unsigned long req, void *arg)
 			s->latency_ns_max = s->flushes ? lat : 0;
 			s->refused = 0;
 			s->inline_fallbacks = 0;
+			s->wait_sleeps = 0;
+			s->lock_waits = 0;
 			return 0;
 		}
 		return EINVAL;

@@ -258,9 +258,11 @@ static void usage(void)
 "p50_us, p90_us, p99_us, p999_us, max_us, min_us, wall_s, op, threads,\n"
 "size_bytes, iterations, warmup, interrupted, and devices: [{id, name, mode,\n"
 "latency_us, jitter_us, flushes, device_mean_us, device_max_us, refused,\n"
-"inline_fallbacks}] (device_mean_us and device_max_us are null with no\n"
-"flush). Progress is shown on stderr for runs longer than a second, only\n"
-"when stderr is a terminal.\n"
+"inline_fallbacks, wait_sleeps, lock_waits}] (device_mean_us and\n"
+"device_max_us are null with no flush; wait_sleeps: times a wait for the\n"
+"device blocked; lock_waits: pass1-lock callbacks that blocked). Progress\n"
+"is shown on stderr for runs longer than a second, only when stderr is a\n"
+"terminal.\n"
 "\n"
 "Examples:\n"
 "  insmod \"$MNVM_MNSIM\"            # test VM: done by tools/vmtest/run\n"
@@ -1005,11 +1007,13 @@ static void print_json(const struct config *cfg, const struct device *devs,
 		printf("%s{\"id\":%u,\"name\":\"mnsim%u\",\"mode\":\"%s\","
 		       "\"latency_us\":%u,\"jitter_us\":%u,\"flushes\":%" PRIu64 ","
 		       "\"device_mean_us\":%s,\"device_max_us\":%s,"
-		       "\"refused\":%" PRIu64 ",\"inline_fallbacks\":%" PRIu64 "}",
+		       "\"refused\":%" PRIu64 ",\"inline_fallbacks\":%" PRIu64 ","
+		       "\"wait_sleeps\":%" PRIu64 ",\"lock_waits\":%" PRIu64 "}",
 		       i ? "," : "", devs[i].cfg.id, devs[i].cfg.id,
 		       mode_names[devs[i].cfg.mode], devs[i].cfg.latency_us,
 		       devs[i].cfg.jitter_us, (uint64_t)st->flushes, mean, max,
-		       (uint64_t)st->refused, (uint64_t)st->inline_fallbacks);
+		       (uint64_t)st->refused, (uint64_t)st->inline_fallbacks,
+		       (uint64_t)st->wait_sleeps, (uint64_t)st->lock_waits);
 	}
 	printf("]}\n");
 }

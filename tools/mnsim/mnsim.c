@@ -177,7 +177,12 @@ static void mnsim_flush_start(struct mnsim_flush *flush)
  */
 static noinline void mnsim_flush_wait(struct mnsim_flush *flush)
 {
+	struct mnsim_device *dev = flush->dev;
+	unsigned long nvcsw = current->nvcsw;
+
 	wait_for_completion(&flush->done);
+	/* Each time the wait blocked is one voluntary context switch. */
+	atomic64_add(current->nvcsw - nvcsw, &dev->wait_sleeps);
 	barrier();
 }
 
@@ -208,19 +213,6 @@ static noinline void mnsim_flush_sync(struct mnsim_device *dev, bool spin)
 	else
 		mnsim_flush_wait(flush);
 	mnsim_flush_release(flush);
-}
-
-/*
- * A device that wanted a second pass has no free flush slot: do the whole
- * flush in the first pass and ask for no second pass. Kept in the stack like
- * mnsim_flush_wait(), so that a fallback is told from a misbehaving mode.
- */
-static noinline void mnsim_inline_fallback(struct mnsim_device *dev,
-					   bool spin)
-{
-	atomic64_inc(&dev->inline_fallbacks);
-	mnsim_flush_sync(dev, spin);
-	barrier();
 }
 
 /* --- notifier callbacks ----------------------------------------------- */
@@ -274,6 +266,20 @@ static const struct mmu_interval_notifier_ops mnsim_single_pass_ops = {
 };
 
 #ifdef MNSIM_HAVE_TWO_PASS
+
+/*
+ * A device that wanted a second pass has no free flush slot: do the whole
+ * flush in the first pass and ask for no second pass. Kept in the stack like
+ * mnsim_flush_wait(), so that a fallback is told from a misbehaving mode.
+ */
+static noinline void mnsim_inline_fallback(struct mnsim_device *dev,
+					   bool spin)
+{
+	atomic64_inc(&dev->inline_fallbacks);
+	mnsim_flush_sync(dev, spin);
+	barrier();
+}
+
 /* MNSIM_MODE_TWO_PASS: submit in the first pass, wait in the second. */
 static bool
 mnsim_two_pass_invalidate_start(struct mmu_interval_notifier *sub,
@@ -446,6 +452,7 @@ mnsim_pass1_lock_invalidate_start(struct mmu_interval_notifier *sub,
 	struct mnsim_mirror *mirror = to_mnsim_mirror(sub);
 	struct mnsim_device *dev = mirror->dev;
 	struct mnsim_flush *flush;
+	unsigned long nvcsw;
 
 	if (!mnsim_invalidate_begin(mirror, range, cur_seq, true))
 		return false;
@@ -459,8 +466,14 @@ mnsim_pass1_lock_invalidate_start(struct mmu_interval_notifier *sub,
 	down(&dev->hw_lock);
 	flush->holds_hw_lock = true;
 	mnsim_flush_start(flush);
-	/* Contended: released when the flush completes. */
+	/*
+	 * Contended: released when the flush completes, unless this task was
+	 * kept off its CPU until then; lock_waits counts the times it blocked.
+	 */
+	nvcsw = current->nvcsw;
 	down(&dev->hw_lock);
+	if (current->nvcsw != nvcsw)
+		atomic64_inc(&dev->lock_waits);
 	up(&dev->hw_lock);
 	*finish = &flush->finish;
 	return true;
@@ -665,6 +678,8 @@ static int mnsim_ioctl_dev_stats(struct mnsim_file *mf,
 	stats.latency_ns_max = atomic64_read(&dev->latency_ns_max);
 	stats.refused = atomic64_read(&dev->refused);
 	stats.inline_fallbacks = atomic64_read(&dev->inline_fallbacks);
+	stats.wait_sleeps = atomic64_read(&dev->wait_sleeps);
+	stats.lock_waits = atomic64_read(&dev->lock_waits);
 	if (copy_to_user(ustats, &stats, sizeof(stats)))
 		return -EFAULT;
 	return 0;

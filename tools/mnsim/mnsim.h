@@ -81,6 +81,11 @@ struct mnsim_flush {
  * @refused: invalidations refused because the range was not blockable
  * @inline_fallbacks: invalidations that ran inline because no flush slot
  *	was free
+ * @wait_sleeps: times a task waiting for one of the device's flushes
+ *	blocked (its voluntary context switches during the waits): the ground
+ *	truth of the sleeps a tracer sees in the device's callbacks
+ * @lock_waits: pass-1 callbacks of MNSIM_MODE_PASS1_LOCK that blocked on
+ *	the hardware lock
  * @flush: the flush slot pool; no allocation happens in notifier context
  *
  * @id, @name, @latency_us, @jitter_us and @mode are read by mnprof through
@@ -101,6 +106,8 @@ struct mnsim_device {
 	atomic64_t latency_ns_max;
 	atomic64_t refused;
 	atomic64_t inline_fallbacks;
+	atomic64_t wait_sleeps;
+	atomic64_t lock_waits;
 	struct mnsim_flush flush[MNSIM_FLUSH_SLOTS];
 };
 

@@ -90,6 +90,10 @@ struct mnsim_mirror_range {
  * @refused: invalidations refused because the range was not blockable
  * @inline_fallbacks: two-pass invalidations that ran inline because every
  *	finish slot of the device was in use
+ * @wait_sleeps: times a task waiting for a flush of the device blocked
+ *	(voluntary context switches during the waits, in any pass)
+ * @lock_waits: first passes of %MNSIM_MODE_PASS1_LOCK that blocked on the
+ *	lock the flush in flight holds (not when the flush completed first)
  */
 struct mnsim_dev_stats {
 	__u32 id;
@@ -99,6 +103,8 @@ struct mnsim_dev_stats {
 	__u64 latency_ns_max;
 	__u64 refused;
 	__u64 inline_fallbacks;
+	__u64 wait_sleeps;
+	__u64 lock_waits;
 };
 
 #define MNSIM_IOC_MAGIC		'N'

