@@ -13,9 +13,13 @@
 #                     RSS (tests/soak/run)
 #   make kernel       build (or find cached) the test kernel and mnsim
 #   make checkpatch   kernel style checks of the patches and of mnsim
+#   make install      the binary (sbin), man pages, bash completion and the
+#                     kernel patch (share/mnprof/kernel-patch) under
+#                     $(DESTDIR)$(PREFIX); make uninstall removes them
 #   make clean
 #
-# Variables: CC, CLANG, BPFTOOL, CFLAGS, O (build directory, default build).
+# Variables: CC, CLANG, BPFTOOL, CFLAGS, O (build directory, default build),
+# PREFIX (default /usr/local), DESTDIR (staging root, default none).
 
 CC	?= gcc
 CLANG	?= $(shell command -v clang-19 || command -v clang)
@@ -33,12 +37,13 @@ CORE_SRCS	:= $(wildcard src/core/*.c)
 OUTPUT_SRCS	:= $(wildcard src/output/*.c)
 APP_SRCS	:= $(wildcard src/*.c)
 # The loader and its parts (libbpf): everything in src/ but the CLI.
-LOADER_SRCS	:= $(filter-out src/mnprof.c src/cmd_%.c src/run.c src/workload.c,$(APP_SRCS))
+LOADER_SRCS	:= $(filter-out src/mnprof.c src/cmd_%.c src/run.c src/workload.c src/trace_load.c src/httpd.c,$(APP_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers soak
+.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers soak \
+	install uninstall
 
 all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
 
@@ -59,9 +64,10 @@ $(O)/mnprof-asan: $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(HDRS) $(O)/mnprof.sk
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(APP_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(LIBS)
 
 # The analysis core is tested on its own: no libbpf, no kernel (kallsyms
-# parsing, plain C too, with it).
-$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c $(HDRS) $(wildcard tests/unit/*.h) | $(O)
-	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) src/ksyms.c src/cli_parse.c -lz
+# parsing, the command line and serve's HTTP server, plain C too, with it).
+UNIT_APP_SRCS	:= src/ksyms.c src/cli_parse.c src/httpd.c
+$(O)/unit-tests: $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(UNIT_APP_SRCS) $(HDRS) $(wildcard tests/unit/*.h) | $(O)
+	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_SRCS) $(OUTPUT_SRCS) $(UNIT_APP_SRCS) -lz
 
 # libFuzzer targets (tests/fuzz/): the trace file reader (with the analysis
 # and output of report), the kallsyms parser, the command line parser.
@@ -137,6 +143,29 @@ soak: all
 
 checkpatch:
 	tests/checkpatch.sh
+
+# Installation: what a user of the tool needs, nothing of the test bed.
+PREFIX		?= /usr/local
+DESTDIR		?=
+SBINDIR		:= $(DESTDIR)$(PREFIX)/sbin
+MAN8DIR		:= $(DESTDIR)$(PREFIX)/share/man/man8
+COMPDIR		:= $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+PATCHDIR	:= $(DESTDIR)$(PREFIX)/share/mnprof/kernel-patch
+MAN_PAGES	:= $(wildcard man/*.8)
+KERNEL_PATCHES	:= $(wildcard kernel-patch/*.patch)
+
+install: $(O)/mnprof
+	install -D -m 0755 $(O)/mnprof $(SBINDIR)/mnprof
+	install -d $(MAN8DIR) $(COMPDIR) $(PATCHDIR)
+	install -m 0644 $(MAN_PAGES) $(MAN8DIR)/
+	install -m 0644 completion/mnprof.bash $(COMPDIR)/mnprof
+	install -m 0644 $(KERNEL_PATCHES) $(PATCHDIR)/
+
+uninstall:
+	rm -f $(SBINDIR)/mnprof $(COMPDIR)/mnprof
+	rm -f $(addprefix $(MAN8DIR)/,$(notdir $(MAN_PAGES)))
+	rm -f $(addprefix $(PATCHDIR)/,$(notdir $(KERNEL_PATCHES)))
+	-rmdir $(PATCHDIR) $(DESTDIR)$(PREFIX)/share/mnprof 2>/dev/null
 
 clean:
 	rm -rf $(O)

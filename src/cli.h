@@ -25,13 +25,19 @@ enum mn_command {
 	MN_CMD_CHECK,
 	MN_CMD_RECORD,
 	MN_CMD_REPORT,
+	MN_CMD_DIFF,
+	MN_CMD_SERVE,
 };
 
 /**
  * struct mn_cli - parsed command line
  * @cmd: the command
  * @duration_ns: stop after this long (0: until Ctrl-C or the workload ends)
- * @interval_ns: live: print the summary so far every interval (0: at the end)
+ * @interval_ns: live: print the figures of each interval (0: once, at the end)
+ * @count: live: stop after this many intervals (0: no limit)
+ * @cumulative: live: with an interval, print the figures since the start
+ *	instead of each interval's
+ * @timestamp: live: print the time before each output (-T)
  * @unit_ns: histogram unit, MN_UNIT_US or MN_UNIT_MS
  * @pid: only invalidations caused by this process (0: all)
  * @device: only devices whose name matches (substring or glob)
@@ -43,9 +49,19 @@ enum mn_command {
  * @ringbuf_mb: ring buffer size, MiB (record, check)
  * @pass1_budget_ns: check: on-CPU time in pass 1 above which a callback is a
  *	suspected busy wait
- * @output: record: the trace file to write
- * @input: report: the trace file to read
- * @report_check: report: apply the check rules to the recorded events
+ * @output: record: the trace file to write; the other commands: where to
+ *	print their output instead of stdout (-o FILE; "-": stdout)
+ * @summary_out: record: where to print the closing summary (NULL: stdout)
+ * @out: where the command prints its output: stdout, or the file of
+ *	@output (@summary_out for record), opened by main() (NULL: stdout)
+ * @input: report: the trace file to read; diff: the one before
+ * @input2: diff: the trace file after
+ * @report_check: report: apply the check rules to the recorded events;
+ *	serve: to the shipped events, findings in every scrape
+ * @listen: serve: ADDR:PORT to listen on (NULL: 127.0.0.1:9477)
+ * @perfetto_out: report: write a Perfetto (Trace Event JSON) timeline here
+ *	("-": stdout)
+ * @html_out: report: write the HTML report here ("-": stdout)
  * @workload: argv of the command after "--", or NULL
  * @source: the event source (tracing commands)
  * @mm_of: only invalidations of this process's address space (0: all)
@@ -61,6 +77,9 @@ struct mn_cli {
 	bool per_subscription;
 	uint64_t duration_ns;
 	uint64_t interval_ns;
+	uint64_t count;
+	bool cumulative;
+	bool timestamp;
 	uint64_t unit_ns;
 	uint32_t pid;
 	const char *device;
@@ -73,11 +92,23 @@ struct mn_cli {
 	unsigned int ringbuf_mb;
 	uint64_t pass1_budget_ns;
 	const char *output;
+	const char *summary_out;
+	FILE *out;
 	const char *input;
+	const char *input2;
 	bool report_check;
+	const char *listen;
+	const char *perfetto_out;
+	const char *html_out;
 	char **workload;
 	bool as_root;
 };
+
+/* Where the command prints its output (cli->out, or stdout). */
+static inline FILE *mn_cli_out(const struct mn_cli *cli)
+{
+	return cli->out ? cli->out : stdout;
+}
 
 /* mn_cli_parse(): the command is to run. */
 #define MN_CLI_RUN		(-1)
@@ -105,6 +136,10 @@ int mn_cmd_live(const struct mn_cli *cli);
 int mn_cmd_check(const struct mn_cli *cli);
 int mn_cmd_record(const struct mn_cli *cli);
 int mn_cmd_report(const struct mn_cli *cli);
+/* report --perfetto / --html (cmd_timeline.c) */
+int mn_cmd_report_timeline(const struct mn_cli *cli);
+int mn_cmd_diff(const struct mn_cli *cli);
+int mn_cmd_serve(const struct mn_cli *cli);
 
 /* Shared by check and report --check (src/cmd_check.c). */
 struct mn_analyzer_stats;

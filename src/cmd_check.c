@@ -35,7 +35,7 @@ int mn_check_print(const struct mn_cli *cli, struct mn_check *chk,
 		   const struct mn_check_sources *src)
 {
 	struct mn_check_out_opts o = {
-		.out = stdout,
+		.out = mn_cli_out(cli),
 		.device_filter = cli->device,
 		.stacks = src->stacks,
 		.summary = src->summary,

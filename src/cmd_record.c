@@ -200,7 +200,7 @@ int mn_cmd_record(const struct mn_cli *cli)
 	struct mn_summary live;
 	struct mn_run run;
 	struct stat sb;
-	FILE *f, *sum_out = stdout;
+	FILE *f, *sum_out = mn_cli_out(cli);	/* --summary FILE, or stdout */
 	bool regular;
 	int ret = MN_EXIT_OK, err = 0;
 
@@ -212,7 +212,7 @@ int mn_cmd_record(const struct mn_cli *cli)
 	}
 	regular = !fstat(fileno(f), &sb) && S_ISREG(sb.st_mode);
 	/* the trace on stdout: the summary goes to stderr, not into it */
-	if (same_file(fileno(f), STDOUT_FILENO))
+	if (sum_out == stdout && same_file(fileno(f), STDOUT_FILENO))
 		sum_out = stderr;
 	mn_summary_init(&live, cli->unit_ns);
 	mn_stacks_init(&c.stacks);

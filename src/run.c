@@ -205,8 +205,8 @@ int mn_run_print_text(const struct mn_cli *cli, const struct mn_summary *s,
 	return mn_text_summary(s, &o);
 }
 
-int mn_run_print_json(const struct mn_cli *cli, const struct mn_summary *s,
-		      FILE *out)
+int mn_run_print_json_at(const struct mn_cli *cli, const struct mn_summary *s,
+			 FILE *out, const struct mn_json_stamp *stamp)
 {
 	struct mn_json_opts o = {
 		.out = out,
@@ -214,7 +214,14 @@ int mn_run_print_json(const struct mn_cli *cli, const struct mn_summary *s,
 		.device_filter = cli->device,
 		.filter_event = cli->event != NULL,
 		.event = cli->event_idx,
+		.stamp = stamp,
 	};
 
 	return mn_json_summary(s, &o);
+}
+
+int mn_run_print_json(const struct mn_cli *cli, const struct mn_summary *s,
+		      FILE *out)
+{
+	return mn_run_print_json_at(cli, s, out, NULL);
 }

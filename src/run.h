@@ -89,5 +89,9 @@ int mn_run_print_text(const struct mn_cli *cli, const struct mn_summary *s,
 		      FILE *out);
 int mn_run_print_json(const struct mn_cli *cli, const struct mn_summary *s,
 		      FILE *out);
+/* The same with when it was read (live mode; see struct mn_json_stamp). */
+struct mn_json_stamp;
+int mn_run_print_json_at(const struct mn_cli *cli, const struct mn_summary *s,
+			 FILE *out, const struct mn_json_stamp *stamp);
 
 #endif /* MNPROF_RUN_H */

@@ -902,6 +902,31 @@ static void on_wake(struct mn_analyzer *a, const struct mn_event *e)
 
 /* --- API ------------------------------------------------------------------ */
 
+int mn_invalidation_copy(struct mn_invalidation *dst,
+			 const struct mn_invalidation *src)
+{
+	struct mn_callback *cbs = NULL;
+
+	if (src->nr_callbacks) {
+		cbs = malloc(src->nr_callbacks * sizeof(*cbs));
+		if (!cbs) {
+			memset(dst, 0, sizeof(*dst));
+			return -1;
+		}
+		memcpy(cbs, src->callbacks, src->nr_callbacks * sizeof(*cbs));
+	}
+	*dst = *src;
+	dst->callbacks = cbs;
+	return 0;
+}
+
+void mn_invalidation_release(struct mn_invalidation *inv)
+{
+	free((void *)inv->callbacks);
+	inv->callbacks = NULL;
+	inv->nr_callbacks = 0;
+}
+
 struct mn_analyzer *mn_analyzer_new(struct mn_summary *s)
 {
 	struct mn_analyzer *a = calloc(1, sizeof(*a));

@@ -223,6 +223,15 @@ typedef void (*mn_invalidation_fn)(const struct mn_invalidation *inv,
 				   void *ctx);
 
 /*
+ * Keep an invalidation beyond its callback: *@dst = *@src with its own
+ * copy of the callbacks (release it with mn_invalidation_release()).
+ * 0, or -1 when out of memory (*@dst is then zeroed).
+ */
+int mn_invalidation_copy(struct mn_invalidation *dst,
+			 const struct mn_invalidation *src);
+void mn_invalidation_release(struct mn_invalidation *inv);
+
+/*
  * A new analyzer aggregating into @s (which must outlive it; its unit_ns
  * chooses the histogram unit). NULL when out of memory.
  */

@@ -123,6 +123,37 @@ static void busy_eval(const struct mn_check *c, const struct mn_callback *cb,
 	*busy = mn_callback_oncpu_ns(cb) > c->cfg.pass1_budget_ns;
 }
 
+unsigned int mn_check_classify(const struct mn_check *c,
+			       const struct mn_callback *cb, bool *polled,
+			       bool *busy)
+{
+	unsigned int kinds = 0;
+	bool p, b;
+
+	if (!polled)
+		polled = &p;
+	if (!busy)
+		busy = &b;
+	*polled = false;
+	*busy = false;
+	if (!cb->two_pass)
+		return MN_FIND_BIT(MN_FIND_SINGLE_PASS);
+	if (cb->waits[MN_WAIT_LOCK].n)
+		kinds |= MN_FIND_BIT(MN_FIND_LOCK_WAIT);
+	if (cb->sleeps > cb->waits[MN_WAIT_LOCK].n)
+		return kinds | MN_FIND_BIT(cb->has_finish ? MN_FIND_SLEEP_PASS1 :
+							     MN_FIND_FALLBACK_WAIT);
+	busy_eval(c, cb, polled, busy);
+	if (!*polled && !*busy)
+		return kinds;
+	/*
+	 * Without a second pass a busy wait is the same legal fallback as a
+	 * sleeping one (a non-blockable range cannot sleep): a warning.
+	 */
+	return kinds | MN_FIND_BIT(cb->has_finish ? MN_FIND_BUSY_WAIT :
+						    MN_FIND_FALLBACK_WAIT);
+}
+
 /* The sleeps of @cb that raise finding @k, merged into one. */
 static struct mn_sleeps kind_sleeps(enum mn_finding_kind k,
 				    const struct mn_callback *cb,
@@ -234,8 +265,9 @@ static void add_callback(struct mn_check *c, const struct mn_invalidation *inv,
 			 const struct mn_callback *cb)
 {
 	struct dstate *d = dstate_get(c, &cb->dev);
-	const struct mn_sleeps *lock = &cb->waits[MN_WAIT_LOCK];
-	bool polled, busy, other_sleeps;
+	unsigned int kinds;
+	bool polled, busy;
+	int k;
 
 	if (!d)
 		return;
@@ -249,36 +281,11 @@ static void add_callback(struct mn_check *c, const struct mn_invalidation *inv,
 	d->second += cb->f.has_pass2;
 	d->sleeps += cb->sleeps;
 	d->sleep_ns += cb->sleep_ns;
-	d->lock_sleeps += lock->n;
-	if (!cb->two_pass) {
-		finding_add(&d->acc[MN_FIND_SINGLE_PASS], MN_FIND_SINGLE_PASS,
-			    inv, cb, false, false);
-		return;
-	}
-	if (lock->n)
-		finding_add(&d->acc[MN_FIND_LOCK_WAIT], MN_FIND_LOCK_WAIT, inv,
-			    cb, false, false);
-	other_sleeps = cb->sleeps > lock->n;
-	if (other_sleeps) {
-		enum mn_finding_kind k = cb->has_finish ? MN_FIND_SLEEP_PASS1 :
-							  MN_FIND_FALLBACK_WAIT;
-
-		finding_add(&d->acc[k], k, inv, cb, false, false);
-		return;
-	}
-	busy_eval(c, cb, &polled, &busy);
-	if (!polled && !busy)
-		return;
-	/*
-	 * Without a second pass a busy wait is the same legal fallback as a
-	 * sleeping one (a non-blockable range cannot sleep): a warning.
-	 */
-	if (cb->has_finish)
-		finding_add(&d->acc[MN_FIND_BUSY_WAIT], MN_FIND_BUSY_WAIT, inv,
-			    cb, polled, busy);
-	else
-		finding_add(&d->acc[MN_FIND_FALLBACK_WAIT],
-			    MN_FIND_FALLBACK_WAIT, inv, cb, polled, busy);
+	d->lock_sleeps += cb->waits[MN_WAIT_LOCK].n;
+	kinds = mn_check_classify(c, cb, &polled, &busy);
+	for (k = 0; k < MN_FIND_NR; k++)
+		if (kinds & MN_FIND_BIT(k))
+			finding_add(&d->acc[k], k, inv, cb, polled, busy);
 }
 
 void mn_check_add(struct mn_check *c, const struct mn_invalidation *inv)

@@ -297,6 +297,21 @@ struct mn_check *mn_check_new(const struct mn_check_config *cfg);
 void mn_check_free(struct mn_check *c);
 
 void mn_check_add(struct mn_check *c, const struct mn_invalidation *inv);
+
+/*
+ * The callback-level findings callback @cb raises, as a set of
+ * MN_FIND_BIT(kind), 0 for none: what mn_check_add() counts it under. A
+ * single-pass callback raises MN_FIND_SINGLE_PASS (informational) alone;
+ * a two-pass one a lock wait and, besides, at most one of sleep in pass
+ * 1, fallback wait and busy wait. *@polled: its device work completed in
+ * pass 1 while it stayed on its CPU; *@busy: its on-CPU time exceeded the
+ * budget (either may be NULL). The severity is the finding's in the
+ * result (a busy or a lock wait is a violation only as a pattern).
+ */
+#define MN_FIND_BIT(k)	(1u << (k))
+unsigned int mn_check_classify(const struct mn_check *c,
+			       const struct mn_callback *cb, bool *polled,
+			       bool *busy);
 /* mn_check_add() as an mn_invalidation_fn; @ctx is the struct mn_check. */
 void mn_check_on_invalidation(const struct mn_invalidation *inv, void *ctx);
 
@@ -319,7 +334,7 @@ const char *mn_finding_title(enum mn_finding_kind k);
 const char *mn_finding_id(enum mn_finding_kind k);
 /* "VIOLATION", "WARNING", "INFO" */
 const char *mn_severity_name(enum mn_severity s);
-/* "violation", "warning", "info" (JSON) */
+/* "violation", "warning", "info" (JSON, HTML classes) */
 const char *mn_severity_id(enum mn_severity s);
 /* "ok", "fail", "inconclusive" */
 const char *mn_verdict_id(enum mn_verdict v);

@@ -73,13 +73,7 @@ static const struct mn_stack *finding_stack(const struct mn_finding *f,
 /* "250 us", "1.13 ms", "2.93 s": check figures span all three. */
 static const char *dur(char *buf, size_t len, uint64_t ns)
 {
-	if (ns < 1000000)
-		snprintf(buf, len, "%.0f us", (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.2f ms", (double)ns / 1e6);
-	else
-		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
-	return buf;
+	return mn_out_duration(buf, len, ns, 0);
 }
 
 #define IND "           "

@@ -298,6 +298,18 @@ const char *mn_out_unit_short(uint64_t unit_ns)
 	return "ns";
 }
 
+const char *mn_out_duration(char *buf, size_t len, uint64_t ns,
+			    int us_decimals)
+{
+	if (ns < 1000000)
+		snprintf(buf, len, "%.*f us", us_decimals, (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.2f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", (double)ns / 1e9);
+	return buf;
+}
+
 void mn_out_field(char *buf, size_t len, const char *field, size_t field_len)
 {
 	size_t n;

@@ -132,6 +132,13 @@ const char *mn_out_counter_warning(enum mn_counter c);
 const char *mn_out_unit_text(uint64_t unit_ns);
 const char *mn_out_unit_short(uint64_t unit_ns);
 
+/*
+ * A duration in @buf for people: "21.5 us" (@us_decimals decimals below
+ * 1 ms), "1.07 ms", "2.93 s".
+ */
+const char *mn_out_duration(char *buf, size_t len, uint64_t ns,
+			    int us_decimals);
+
 /* Copy a fixed-size, maybe not NUL-terminated field into @buf. */
 void mn_out_field(char *buf, size_t len, const char *field, size_t field_len);
 

@@ -631,6 +631,23 @@ static int json_invalidations(struct mn_json *j, const struct mn_summary *s,
 	return ret ? -1 : 0;
 }
 
+static void json_stamp(struct mn_json *j, const struct mn_json_stamp *st)
+{
+	struct tm tm;
+	char ts[40];
+
+	if (localtime_r(&st->time, &tm) &&
+	    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S%z", &tm))
+		mn_json_kv_string(j, "time", ts);
+	if (!st->interval)
+		return;
+	mn_json_key(j, "interval");
+	mn_json_object_begin(j);
+	mn_json_kv_u64(j, "index", st->index);
+	mn_json_kv_bool(j, "cumulative", st->cumulative);
+	mn_json_object_end(j);
+}
+
 int mn_json_summary(const struct mn_summary *s, const struct mn_json_opts *o)
 {
 	struct mn_out_evfilter f = { o->filter_event, mn_event_idx(o->event) };
@@ -644,6 +661,8 @@ int mn_json_summary(const struct mn_summary *s, const struct mn_json_opts *o)
 	mn_json_kv_u64(&j, "abi_version", MN_ABI_VERSION);
 	mn_json_kv_string(&j, "unit", mn_out_unit_short(s->unit_ns));
 	mn_json_kv_double(&j, "duration_s", ns_to_s(s->duration_ns));
+	if (o->stamp)
+		json_stamp(&j, o->stamp);
 	mn_json_key(&j, "source");
 	if (s->source[0])
 		mn_json_string(&j, s->source);

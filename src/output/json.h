@@ -23,7 +23,9 @@
  *     "mnprof_version": "0.1.0",
  *     "abi_version": 1,               MN_ABI_VERSION
  *     "unit": "us",                   unit of the histogram buckets: "us"/"ms"
- *     "duration_s": 10.0,             time observed
+ *     "duration_s": 10.0,             time observed (live -i: the interval's)
+ *     "time": "2026-12-02T10:00:05+0000",  live -i or -T: when it was read
+ *     "interval": {"index": 1, "cumulative": false},   live -i only
  *     "device_filter": null,          the filters applied, or null
  *     "event_filter": null,
  *     "devices": [ DEVICE... ],       in the summary's order
@@ -126,6 +128,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "summary.h"
 
@@ -210,12 +213,28 @@ char *mn_json_fmt_double(char *buf, size_t len, double v);
  *	0..MN_EVENT_MAX, as mn_event_name() numbers them)
  * @event: see @filter_event
  */
+/**
+ * struct mn_json_stamp - when a live summary was read
+ * @time: wall-clock time of the reading ("time", ISO 8601, local offset)
+ * @interval: printed per interval ("interval": {index, cumulative})
+ * @index: the interval's number, from 1
+ * @cumulative: figures since the start, not the interval's
+ */
+struct mn_json_stamp {
+	time_t time;
+	bool interval;
+	uint64_t index;
+	bool cumulative;
+};
+
+/* @stamp: NULL, or when the summary was read (live mode) */
 struct mn_json_opts {
 	FILE *out;
 	bool pretty;
 	const char *device_filter;
 	bool filter_event;
 	unsigned int event;
+	const struct mn_json_stamp *stamp;
 };
 
 /*

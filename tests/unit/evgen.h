@@ -74,21 +74,10 @@ struct fx {
 static inline void fx_capture(const struct mn_invalidation *inv, void *ctx)
 {
 	struct fx *f = ctx;
-	struct mn_invalidation *c;
-	struct mn_callback *cbs = NULL;
 
 	f->inv = realloc(f->inv, (f->nr_inv + 1) * sizeof(*f->inv));
-	if (!f->inv)
+	if (!f->inv || mn_invalidation_copy(&f->inv[f->nr_inv++], inv))
 		abort();
-	if (inv->nr_callbacks) {
-		cbs = malloc(inv->nr_callbacks * sizeof(*cbs));
-		if (!cbs)
-			abort();
-		memcpy(cbs, inv->callbacks, inv->nr_callbacks * sizeof(*cbs));
-	}
-	c = &f->inv[f->nr_inv++];
-	*c = *inv;
-	c->callbacks = cbs;
 }
 
 static inline void fx_init_unit(struct fx *f, uint64_t unit)
@@ -112,7 +101,7 @@ static inline void fx_free(struct fx *f)
 	size_t i;
 
 	for (i = 0; i < f->nr_inv; i++)
-		free((void *)f->inv[i].callbacks);
+		mn_invalidation_release(&f->inv[i]);
 	free(f->inv);
 	free(f->ev);
 	mn_analyzer_free(f->a);
@@ -256,6 +245,65 @@ static inline void wake_ev(struct fx *f, uint64_t ts, uint32_t tid)
 	struct mn_event e = ev0(MN_EV_WAKE, ts, tid);
 
 	feed(f, &e);
+}
+
+/*
+ * A whole walk by @tid from @t (ns) over mnsim devices 0..@n-1, each
+ * taking @lat ns of device work, with exactly known times (relative to
+ * @t; i = 0..n-1). Returns the walk's end.
+ *
+ * Two-pass (@ops OPS_TWO): pass 1 of device i runs [1000 + 3000 i,
+ * 3000 + 3000 i] and submits at 2000 + 3000 i; the second passes run
+ * back to back from P = 1000 + 3000 n, each ending 500 ns after its
+ * completion (or after its start, if complete); the walk ends 1000 ns
+ * after the last. For n = 4, lat = 100,000: completions at 102,000 +
+ * 3000 i, pass 2 ends 102,500 105,500 108,500 111,500, wall 112,500.
+ *
+ * Single-pass (@ops OPS_ONE): device i's pass 1 starts 1000 ns after the
+ * previous one ended (the first at 1000), submits 1000 ns in, ends 500
+ * ns after its completion; the walk ends 1000 ns after the last. Each
+ * callback takes lat + 1500, so for n = 4, lat = 100,000: wall =
+ * 1000 + 4 x 101,500 + 3 x 1000 + 1000 = 411,000.
+ *
+ * Cookies (finish, flush) are made unique per walk from @t.
+ */
+static inline uint64_t walk_devices(struct fx *f, uint64_t t, uint32_t tid,
+				    uint32_t n, uint64_t lat, uint64_t ops)
+{
+	bool two = ops == OPS_TWO;
+	uint64_t cur, b2, e2 = 0, sub, done_ts;
+	uint32_t i;
+
+	walk_begin(f, t, tid);
+	cur = t + 1000;
+	for (i = 0; i < n; i++) {
+		p1_begin_dev(f, cur, tid, dkey(MN_DEV_MNSIM, i, ops), subof(i), two);
+		submit(f, cur + 1000, tid, (t << 8) + 0xc0 + i);
+		if (two) {
+			p1_end_sub(f, cur + 2000, tid, subof(i), 1, (t << 8) + 0xf0 + i, true);
+			cur += 3000;
+			continue;
+		}
+		done(f, cur + 1000 + lat, (t << 8) + 0xc0 + i);
+		p1_end_sub(f, cur + 1500 + lat, tid, subof(i), 1, 0, false);
+		cur += 1500 + lat + 1000;
+	}
+	if (!two) {
+		walk_end(f, cur, tid, 0);
+		return cur;
+	}
+	b2 = cur;
+	for (i = 0; i < n; i++) {
+		sub = t + 2000 + 3000 * (uint64_t)i;
+		done_ts = sub + lat;
+		p2_begin(f, b2, tid, (t << 8) + 0xf0 + i);
+		done(f, done_ts, (t << 8) + 0xc0 + i);
+		e2 = (done_ts > b2 ? done_ts : b2) + 500;
+		p2_end(f, e2, tid, (t << 8) + 0xf0 + i);
+		b2 = e2;
+	}
+	walk_end(f, e2 + 1000, tid, 0);
+	return e2 + 1000;
 }
 
 /*

@@ -101,6 +101,76 @@ TEST(cli_defaults_and_options)
 	CHECK_STR(p.cli.input, "t.mnp");
 	CHECK_EQ_U64(p.cli.pass1_budget_ns, 7000);
 	done(&p);
+
+	parse(&p, "report --perfetto t.json --html - t.mnp");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_REPORT);
+	CHECK_STR(p.cli.perfetto_out, "t.json");
+	CHECK_STR(p.cli.html_out, "-");
+	CHECK_STR(p.cli.input, "t.mnp");
+	done(&p);
+
+	parse(&p, "diff -j before.mnt after.mnt");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_DIFF);
+	CHECK(p.cli.json);
+	CHECK_STR(p.cli.input, "before.mnt");
+	CHECK_STR(p.cli.input2, "after.mnt");
+	CHECK_STR(p.argv[1], "mnprof diff");
+	done(&p);
+
+	/* biolatency's INTERVAL [COUNT], -T, --cumulative, -o */
+	parse(&p, "-T 5 10 -- true");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_LIVE);
+	CHECK_EQ_U64(p.cli.interval_ns, 5000000000ULL);
+	CHECK_EQ_U64(p.cli.count, 10);
+	CHECK(p.cli.timestamp && !p.cli.cumulative);
+	done(&p);
+
+	parse(&p, "0.5");
+	CHECK(p.ret == MN_CLI_RUN);
+	CHECK_EQ_U64(p.cli.interval_ns, 500000000ULL);
+	CHECK_EQ_U64(p.cli.count, 0);
+	done(&p);
+
+	parse(&p, "-i 2 -c 3 --cumulative -o out.json -j");
+	CHECK(p.ret == MN_CLI_RUN);
+	CHECK_EQ_U64(p.cli.interval_ns, 2000000000ULL);
+	CHECK_EQ_U64(p.cli.count, 3);
+	CHECK(p.cli.cumulative && p.cli.json);
+	CHECK_STR(p.cli.output, "out.json");
+	done(&p);
+
+	parse(&p, "check -o f.txt");
+	CHECK(p.ret == MN_CLI_RUN);
+	CHECK_STR(p.cli.output, "f.txt");
+	done(&p);
+
+	parse(&p, "record -o t.mnt --summary s.json -j");
+	CHECK(p.ret == MN_CLI_RUN);
+	CHECK_STR(p.cli.output, "t.mnt");
+	CHECK_STR(p.cli.summary_out, "s.json");
+	done(&p);
+
+	parse(&p, "diff -o d.txt a b");
+	CHECK(p.ret == MN_CLI_RUN);
+	CHECK_STR(p.cli.output, "d.txt");
+	done(&p);
+
+	parse(&p, "serve");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_SERVE);
+	CHECK(!p.cli.listen && !p.cli.report_check);
+	done(&p);
+
+	parse(&p, "serve --listen [::1]:9100 --check -b 4 --pass1-budget 9 -m -p 5 -- sleep 9");
+	CHECK(p.ret == MN_CLI_RUN && p.cli.cmd == MN_CMD_SERVE);
+	CHECK_STR(p.cli.listen, "[::1]:9100");
+	CHECK(p.cli.report_check);
+	CHECK_EQ_U64(p.cli.ringbuf_mb, 4);
+	CHECK_EQ_U64(p.cli.pass1_budget_ns, 9000);
+	CHECK_EQ_U64(p.cli.unit_ns, MN_UNIT_MS);
+	CHECK_EQ_U64(p.cli.pid, 5);
+	CHECK(p.cli.workload && !strcmp(p.cli.workload[0], "sleep"));
+	CHECK_STR(p.argv[1], "mnprof serve");
+	done(&p);
 }
 
 /* Every usage error: status 2, argp's message naming the command. */
@@ -123,7 +193,27 @@ TEST(cli_usage_errors)
 		{ "report", "mnprof report: report needs a trace FILE (written by mnprof record)\n" },
 		{ "report a b", "mnprof report: report reads one file; unexpected 'b'\n" },
 		{ "report a -- b", "mnprof report: takes no command to run\n" },
+		{ "report --perfetto '' a", "mnprof report: --perfetto needs a file name ('-': stdout)\n" },
+		{ "report --html x --check a", "mnprof report: --check prints findings; --perfetto and --html include them already\n" },
+		{ "report --html x --json a", "mnprof report: --json, --device, --event, --per-process and --no-hist shape the printed figures" },
+		{ "diff a", "mnprof diff: diff needs two trace files: BEFORE AFTER (written by mnprof record)\n" },
+		{ "diff a b c", "mnprof diff: diff compares two files; unexpected 'c'\n" },
+		{ "diff a b -- c", "mnprof diff: takes no command to run\n" },
+		{ "diff -d 1 a b", "Try `mnprof diff --help'" },
+		{ "serve --listen ''", "mnprof serve: --listen needs ADDR:PORT (e.g. 127.0.0.1:9477)\n" },
+		{ "serve x", "mnprof serve: unexpected argument 'x' (a command to run goes after --)\n" },
+		{ "serve --json", "Try `mnprof serve --help'" },
 		{ "unexpected", "mnprof: unexpected argument 'unexpected' (a command to run goes after --)\n" },
+		{ "5 10 15", "mnprof: unexpected argument '15' (mnprof [INTERVAL [COUNT]]; a command to run goes after --)\n" },
+		{ "-i 5 10", "mnprof: the interval is given twice (-i SECONDS and INTERVAL); the count goes in -c N\n" },
+		{ "5 -i 1", "mnprof: the interval is given twice (-i SECONDS and INTERVAL)" },
+		{ "5 0", "mnprof: invalid count '0' (intervals, at least 1)\n" },
+		{ "-c 3", "mnprof: a count applies to intervals: give one (-i SECONDS, or mnprof SECONDS [COUNT])\n" },
+		{ "--cumulative", "mnprof: --cumulative applies to intervals: give one" },
+		{ "0 1", "mnprof: invalid interval '0'" },
+		{ "-o ''", "mnprof: -o needs a file name\n" },
+		{ "record -o x --summary ''", "mnprof record: --summary needs a file name" },
+		{ "serve -o x", "Try `mnprof serve --help'" },
 		{ "-d 1 --", "mnprof: nothing after '--' (a command to run goes there)\n" },
 		{ "-d x --help", "mnprof: invalid duration 'x'" },
 	};
