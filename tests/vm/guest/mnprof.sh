@@ -176,10 +176,16 @@ else
 	t_fail "a live mnprof and a recording of the same run count the same callbacks"
 	diff <(counts "$out/conc-live.json") <(counts "$out/conc-report.json") | head -n 20 | t_diag
 fi
+# With fentry each instance's trampoline runs the other's programs inside
+# its intervals, and the recorder's cost more (ring buffer): the live
+# serial estimate came out 7.4% above the recording's on stock71 (8 timed
+# callbacks per walk), so fentry is held to 15%.
+tol=5
+[ "$want_source" = fentry ] && tol=15
 for k in wall_mean_us serial_mean_us gain; do
 	within "... and agree on the $k of unmap" \
 		"$(jqv ".invalidations.by_event[] | select(.event == \"unmap\") | .$k" "$out/conc-report.json")" \
-		"$(jqv ".invalidations.by_event[] | select(.event == \"unmap\") | .$k" "$out/conc-live.json")" 5
+		"$(jqv ".invalidations.by_event[] | select(.event == \"unmap\") | .$k" "$out/conc-live.json")" "$tol"
 done
 
 echo "# a killed recorder, truncated and corrupt files"
