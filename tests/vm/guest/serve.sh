@@ -16,6 +16,17 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 # middle third of a bucket (1.30 to 1.76 times its lower edge); at a
 # latency near an edge the estimate is off by up to a third whatever the
 # exporter does. 12 ms also dwarfs the VM's timer overshoot.
+# stop_serve WHAT STDERR: SIGTERM to the exporter ($spid), which must exit 0
+stop_serve() {
+	local rc
+	kill "$spid"
+	wait "$spid"
+	rc=$?
+	spid=
+	t_eq "$1" "$rc" 0
+	[ "$rc" = 0 ] || tail -n 30 "$2" | t_diag
+}
+
 lat=${SERVE_LATENCY_US:-12000}
 iters=${SERVE_ITERATIONS:-150}
 gpus=4
@@ -142,12 +153,7 @@ for d in $(cut -d' ' -f1 "$out/mnsim_mean"); do
 done
 grep "mnprof_device_latency_seconds_bucket{device=\"mnsim0\"" "$out/scrape.txt" | awk '$2 > 0' | head -12 | t_diag
 
-kill "$spid"
-wait "$spid"
-rc=$?
-spid=
-t_eq "mnprof serve ends on SIGTERM with status 0 (ASan: no leak, no error)" "$rc" 0
-[ "$rc" = 0 ] || tail -n 30 "$out/serve.err" | t_diag
+stop_serve "mnprof serve ends on SIGTERM with status 0 (ASan: no leak, no error)" "$out/serve.err"
 kill "$ppid"
 wait "$ppid" 2>/dev/null
 ppid=
@@ -173,11 +179,6 @@ t_eq "... a violation" \
 t_eq "no other device sleeps in pass 1" \
 	"$(grep -c '^mnprof_check_callbacks_total{.*finding="sleep_in_pass1"' "$out/check.txt")" 1
 t_eq "mnprof_check_status is check's exit status for violations" "$(sample mnprof_check_status)" 1
-kill "$spid"
-wait "$spid"
-rc=$?
-spid=
-t_eq "mnprof serve --check ends on SIGTERM with status 0" "$rc" 0
-[ "$rc" = 0 ] || tail -n 30 "$out/check.err" | t_diag
+stop_serve "mnprof serve --check ends on SIGTERM with status 0" "$out/check.err"
 echo "# $(($(date +%s) - start)) s in the VM"
 t_done
