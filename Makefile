@@ -42,7 +42,7 @@ UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard include/*.h src/*.h src/core/*.h src/output/*.h)
 BPF_HDRS	:= $(wildcard bpf/*.h) include/mnprof_abi.h include/mnprof_calc.h
 
-.PHONY: all unit test demo bench kernel checkpatch clean tools fuzz fuzzers soak \
+.PHONY: all unit test demo bench kernel kernel-patched checkpatch clean tools fuzz fuzzers soak \
 	install uninstall
 
 all: $(O)/mnprof $(O)/mnprof-asan $(O)/hmm_touch tools
@@ -123,8 +123,13 @@ tools:
 kernel:
 	tools/vmtest/build-kernel --kernel all
 
-# The kernel first: checkpatch, patch-apply and the VM suites need its tree.
-test: all $(O)/unit-tests $(O)/loader-unit-tests fuzzers kernel
+kernel-patched:
+	tools/vmtest/build-kernel --kernel patched
+
+# The default kernel first: checkpatch, patch-apply and most VM suites
+# need its tree; tests/run builds the stock kernels in the background
+# while those run, and runs the suites that boot them last.
+test: all $(O)/unit-tests $(O)/loader-unit-tests fuzzers kernel-patched
 	tests/run
 
 demo: all
