@@ -1,6 +1,7 @@
 #!/bin/bash
-# The patches apply to a fresh Debian 6.12.117 tree, in order, and the
-# result builds: the patched mm/mmu_notifier.c (with the tracepoint header)
+# The patches apply to a fresh Debian 6.12 tree (the linux-source-6.12
+# installed: 6.12.117 when they were written, 6.12.118 since), in order,
+# and the result builds: the patched mm/mmu_notifier.c (with the tracepoint header)
 # compiles in the fresh tree with the test kernel's configuration, and the
 # cached test kernel was built from exactly this patched source (every file
 # a patch touches) and carries the tracepoints.
@@ -18,8 +19,17 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/mnprof-patch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 tar -xf "$MN_KSRC_TARBALL" -C "$tmp" --strip-components=1
-t_eq "fresh tree is 6.12.117" \
-	"$(make -s -C "$tmp" kernelversion 2>/dev/null)" "6.12.117"
+# The tree is the installed package's upstream version, a 6.12 point
+# release (Debian follows the stable series: the patches must not depend
+# on which one).
+pkgver=$(dpkg-query -W -f '${Version}' "$MN_KSRC_PKG" 2>/dev/null)
+pkgver=${pkgver%%-*}
+treever=$(make -s -C "$tmp" kernelversion 2>/dev/null)
+t_eq "fresh tree is $MN_KSRC_PKG's version" "$treever" "$pkgver"
+case "$treever" in
+6.12.*) t_ok "... a 6.12 point release ($treever)" ;;
+*) t_fail "... a 6.12 point release: got '$treever'" ;;
+esac
 
 while read -r p; do
 	name=${p#"$top"/kernel-patch/}

@@ -4,11 +4,12 @@
 # computed. Source, do not execute.
 #
 # Variants (--kernel NAME, or MNPROF_KERNEL; default patched):
-#   patched   Debian 6.12.117 + our backport of the 7.1 two-pass API + the
-#             mnprof tracepoint patch(es): the precise source
-#   stock71   6.12.117 + the backport only: what a stock 7.1 kernel offers
+#   patched   Debian's 6.12 (linux-source-6.12, a stable point release:
+#             6.12.117, 6.12.118...) + our backport of the 7.1 two-pass API
+#             + the mnprof tracepoint patch(es): the precise source
+#   stock71   the same 6.12 + the backport only: what a stock 7.1 kernel offers
 #             (two-pass API, no mmu_notifier tracepoints)
-#   stock612  Debian's 6.12.117 as it is: single-pass API, no tracepoints
+#   stock612  Debian's 6.12 as it is: single-pass API, no tracepoints
 
 MN_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MN_CACHE=${MNPROF_CACHE:-/var/cache/mnprof}
