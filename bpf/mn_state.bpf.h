@@ -261,6 +261,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MN_MAX_HISTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* 2 KiB each: as they appear */
 	__type(key, struct mn_hist_key);
 	__type(value, struct mn_hist);
 } hists SEC(".maps");

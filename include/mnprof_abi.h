@@ -5,8 +5,10 @@
  * Everything here crosses the kernel/user boundary, through the ring
  * buffer (struct mn_event) or through BPF maps (histograms, per-process
  * invalidation statistics, the device table, counters), and struct mn_event
- * is also the payload of event records in trace files: change a layout and
- * you must bump MN_ABI_VERSION (and the trace file version, src/core).
+ * is also the payload of event records in trace files: change its layout
+ * and you must bump MN_ABI_VERSION (and the trace file version, src/core).
+ * The map layouts only cross between the BPF programs and the loader of
+ * one build.
  *
  * Only fixed-width types; every struct is 8-byte aligned and padded
  * explicitly, so BPF (clang -target bpf) and user space (gcc, x86_64) agree.
@@ -189,11 +191,21 @@ struct mn_event {
 #define MN_MAX_PER_SUB		1024
 
 /*
- * Live aggregation maps. Histograms are log2 buckets of a duration in the
- * unit chosen when the programs are loaded (microseconds or milliseconds):
- * slot 0 counts values 0 and 1, slot k >= 1 counts [2^k, 2^(k+1)).
+ * Live aggregation maps. Histograms are log-linear buckets of a duration in
+ * the unit chosen when the programs are loaded (microseconds or
+ * milliseconds): values 0 to MN_HIST_SUB - 1 have a slot each; above, each
+ * octave [2^k, 2^(k+1)) is split in MN_HIST_SUB equal slots, so a slot is
+ * at most 1/MN_HIST_SUB of its lower bound wide (a quantile read from the
+ * buckets, as Prometheus' histogram_quantile() does, is within 12.5%). The
+ * last slot is open-ended (from 15 * 2^30 units: 4.5 hours in microseconds).
+ * Text and SVG show them folded into MN_HIST_LOG2_SLOTS log2 buckets, as
+ * biolatency does (mn_hist_slot_log2()); JSON and Prometheus give the
+ * slots' own edges.
  */
-#define MN_HIST_SLOTS		32
+#define MN_HIST_SUB_BITS	3
+#define MN_HIST_SUB		(1U << MN_HIST_SUB_BITS)
+#define MN_HIST_SLOTS		256
+#define MN_HIST_LOG2_SLOTS	32
 
 /**
  * enum mn_metric - what a histogram measures
@@ -237,7 +249,7 @@ struct mn_hist_key {
 
 /**
  * struct mn_hist - a histogram
- * @slots: log2 buckets, see MN_HIST_SLOTS
+ * @slots: log-linear buckets, see MN_HIST_SLOTS
  * @count: number of values
  * @sum_ns: sum of the values, in nanoseconds (not rounded to the unit)
  */

@@ -87,8 +87,8 @@ MN_INLINE __u64 mn_max64(__u64 a, __u64 b)
 	return a > b ? a : b;
 }
 
-/* floor(log2(v)) for v >= 1, 0 for v == 0, capped at MN_HIST_SLOTS - 1. */
-MN_INLINE __u32 mn_hist_slot(__u64 v)
+/* floor(log2(v)) for v >= 1, 0 for v == 0. */
+MN_INLINE __u32 mn_log2(__u64 v)
 {
 	__u32 r = 0, s;
 
@@ -108,7 +108,47 @@ MN_INLINE __u32 mn_hist_slot(__u64 v)
 	v >>= s;
 	r |= s;
 	r |= (__u32)(v >> 1);
-	return r < MN_HIST_SLOTS ? r : MN_HIST_SLOTS - 1;
+	return r;
+}
+
+/*
+ * Histogram slot of a value (in the histogram's unit), log-linear (see
+ * MN_HIST_SLOTS): v itself below MN_HIST_SUB, else octave k = floor(log2 v)
+ * split in MN_HIST_SUB equal slots; the last slot is open-ended.
+ */
+MN_INLINE __u32 mn_hist_slot(__u64 v)
+{
+	__u32 k, s;
+
+	if (v < MN_HIST_SUB)
+		return (__u32)v;
+	k = mn_log2(v);
+	s = ((k - MN_HIST_SUB_BITS + 1) << MN_HIST_SUB_BITS) |
+	    (__u32)((v >> (k - MN_HIST_SUB_BITS)) & (MN_HIST_SUB - 1));
+	return s < MN_HIST_SLOTS ? s : MN_HIST_SLOTS - 1;
+}
+
+/*
+ * Lower bound of slot s (inclusive, in the unit); slot s ends where slot
+ * s + 1 begins (s <= MN_HIST_SLOTS: the bound of MN_HIST_SLOTS is where the
+ * open-ended last slot would end if it were not open-ended).
+ */
+MN_INLINE __u64 mn_hist_slot_lo(__u32 s)
+{
+	if (s < MN_HIST_SUB)
+		return s;
+	return (__u64)(MN_HIST_SUB + (s & (MN_HIST_SUB - 1)))
+	       << ((s >> MN_HIST_SUB_BITS) - 1);
+}
+
+/* The log2 slot (of MN_HIST_LOG2_SLOTS: slot 0 holds 0 and 1, slot k >= 1
+ * holds [2^k, 2^(k+1)), the last is open-ended) that slot s lies in. */
+MN_INLINE __u32 mn_hist_slot_log2(__u32 s)
+{
+	__u32 k = s < MN_HIST_SUB ? mn_log2(s) :
+		  (s >> MN_HIST_SUB_BITS) + MN_HIST_SUB_BITS - 1;
+
+	return k < MN_HIST_LOG2_SLOTS ? k : MN_HIST_LOG2_SLOTS - 1;
 }
 
 /* Histogram slot of a duration in ns, for a unit in ns (MN_UNIT_*). */

@@ -36,6 +36,9 @@
 /* How often mn_loader_poll() looks for modules loaded or unloaded. */
 #define MN_TICK_NS		1000000000ull
 
+/* Histograms where the kernel cannot allocate them on first use. */
+#define MN_MAX_HISTS_PREALLOC	2048
+
 static bool mn_verbose;
 
 /* libbpf is quiet unless -v: every failure gets our own message. */
@@ -192,6 +195,17 @@ static void configure(struct mn_loader *l)
 					     (size_t)page);
 	if (!(o->events && o->sched))
 		bpf_map__set_max_entries(sk->maps.stacks, 1);
+	/*
+	 * A histogram is 2 KiB: allocated when it first gets a value where
+	 * tracing programs may do that (Linux 6.1+), else a smaller table
+	 * allocated up front (a full table is counted: hist_full).
+	 */
+	if (!mn_probe_alloc_hash()) {
+		bpf_map__set_map_flags(sk->maps.hists, 0);
+		bpf_map__set_max_entries(sk->maps.hists, MN_MAX_HISTS_PREALLOC);
+		mn_loader_vlog(l, "histograms: %u preallocated (this kernel's tracing programs cannot allocate map entries)",
+			       MN_MAX_HISTS_PREALLOC);
+	}
 
 	/* nothing but what is asked for below and by the source */
 	bpf_object__for_each_program(p, sk->obj)

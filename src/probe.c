@@ -84,6 +84,43 @@ bool mn_probe_maps(void)
 	       libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 }
 
+bool mn_probe_alloc_hash(void)
+{
+	/*
+	 * r1 = 0; *(u32 *)(r10 - 4) = r1; r2 = r10; r2 += -4;
+	 * r1 = map (ld_imm64); call map_lookup_elem; r0 = 0; exit
+	 */
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1 },
+		{ .code = BPF_STX | BPF_MEM | BPF_W, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -4 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2,
+		  .src_reg = BPF_REG_10 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_2,
+		  .imm = -4 },
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_PSEUDO_MAP_FD },
+		{ 0 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_map_lookup_elem },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = BPF_F_NO_PREALLOC);
+	int mfd, pfd;
+
+	mfd = bpf_map_create(BPF_MAP_TYPE_HASH, "mn_probe", 4, 8, 1, &mo);
+	if (mfd < 0)
+		return false;
+	insns[4].imm = mfd;
+	pfd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "mn_probe", "GPL",
+			    insns, sizeof(insns) / sizeof(insns[0]), NULL);
+	close(mfd);
+	if (pfd < 0)
+		return false;
+	close(pfd);
+	return true;
+}
+
 int mn_probe_fentry(struct mn_kbtf *kb, const char *func, char *why,
 		    size_t whylen)
 {

@@ -23,6 +23,13 @@ int mn_probe_caps(char *err, size_t errlen);
 bool mn_probe_maps(void);
 
 /*
+ * Whether tracing programs may use hash maps that allocate their elements
+ * when they are first inserted (BPF_F_NO_PREALLOC; Linux 6.1+, the BPF
+ * memory allocator), by loading a raw tracepoint program that uses one.
+ */
+bool mn_probe_alloc_hash(void);
+
+/*
  * Load a minimal fentry program for vmlinux function @func and attach it
  * (then detach): 0 when both work, else a negative errno with the reason
  * in @why (-ENOENT: no such function in BTF).

@@ -78,6 +78,16 @@ static void hist_add(struct mn_hist *acc, const struct mn_hist *h)
 	acc->sum_ns += h->sum_ns;
 }
 
+void mn_out_hist_log2(const struct mn_hist *h,
+		      uint64_t out[MN_HIST_LOG2_SLOTS])
+{
+	unsigned int i;
+
+	memset(out, 0, MN_HIST_LOG2_SLOTS * sizeof(out[0]));
+	for (i = 0; i < MN_HIST_SLOTS; i++)
+		out[mn_hist_slot_log2(i)] += h->slots[i];
+}
+
 size_t mn_out_hist_sum(const struct mn_summary *s, const struct mn_dev_key *dev,
 		       enum mn_metric m, int event, struct mn_hist *out)
 {

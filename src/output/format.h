@@ -72,6 +72,10 @@ static inline bool mn_out_ev_match(const struct mn_out_evfilter *f,
 size_t mn_out_hist_sum(const struct mn_summary *s, const struct mn_dev_key *dev,
 		       enum mn_metric m, int event, struct mn_hist *out);
 
+/* @h folded into log2 buckets (mn_hist_slot_log2()), for display. */
+void mn_out_hist_log2(const struct mn_hist *h,
+		      uint64_t out[MN_HIST_LOG2_SLOTS]);
+
 /* Bitmask of the events (1u << idx) with any histogram for @dev. */
 uint32_t mn_out_dev_events(const struct mn_summary *s,
 			   const struct mn_dev_key *dev);

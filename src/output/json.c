@@ -393,7 +393,8 @@ static void json_hist(struct mn_json *j, const struct mn_hist *h,
 			continue;
 		mn_json_object_begin_inline(j);
 		mn_json_kv_double(j, "le",
-				  (double)((2ULL << k) * unit_ns) / NS_PER_S);
+				  (double)(mn_hist_slot_lo(k + 1) * unit_ns) /
+				  NS_PER_S);
 		mn_json_kv_u64(j, "count", cum);
 		mn_json_object_end(j);
 	}

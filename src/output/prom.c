@@ -2,10 +2,12 @@
 /* Prometheus text exposition of a summary; see prom.h. */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mnprof_calc.h"
 #include "format.h"
 #include "json.h"
 #include "prom.h"
@@ -308,24 +310,37 @@ static void counter_sample(struct prom *p, const struct pcounter *c,
 #define HIST_LABELS	5
 
 /*
- * The series of one histogram: cumulative buckets (every slot but the
- * open-ended last, then +Inf), _sum, _count. @labels has room for
- * HIST_LABELS pairs, the last one free for "le".
+ * The series of one histogram: cumulative buckets, _sum, _count. The
+ * buckets are the octave edges (2, 4, ... 2^31 units: a fixed set every
+ * series has) and, within each octave that holds a value, the edges of the
+ * kernel's finer slots (MN_HIST_SUB per octave), so histogram_quantile() is
+ * within 12.5% where the values are without 256 buckets per series; the
+ * set only grows over a run (the counts are cumulative). The open-ended
+ * last slot only shows in +Inf. @labels has room for HIST_LABELS pairs,
+ * the last one free for "le".
  */
 static void hist_series(struct prom *p, const char *name,
 			const char **labels, size_t nr,
 			const struct mn_hist *h)
 {
 	uint64_t unit = p->in->s->unit_ns ? p->in->s->unit_ns : 1, cum = 0;
+	bool octave_used[MN_HIST_LOG2_SLOTS] = { false };
 	char le[40], v[24];
-	int k;
+	unsigned int k, o;
 
+	for (k = 0; k < MN_HIST_SLOTS; k++)
+		if (h->slots[k])
+			octave_used[mn_hist_slot_log2(k)] = true;
 	labels[2 * nr] = "le";
 	labels[2 * nr + 1] = le;
 	for (k = 0; k < MN_HIST_SLOTS - 1; k++) {
 		cum += h->slots[k];
+		o = mn_hist_slot_log2(k);
+		if (o == mn_hist_slot_log2(k + 1) && !octave_used[o])
+			continue;
 		mn_json_fmt_double(le, sizeof(le),
-				   (double)((2ULL << k) * unit) / NS_PER_S);
+				   (double)(mn_hist_slot_lo(k + 1) * unit) /
+				   NS_PER_S);
 		snprintf(v, sizeof(v), "%" PRIu64, cum);
 		sample(p, name, "_bucket", labels, nr + 1, v);
 	}

@@ -303,18 +303,19 @@ void mn_svg_log2_hist(FILE *out, const struct mn_hist *h, uint64_t unit_ns,
 {
 	const char *unit = mn_out_unit_short(unit_ns);
 	int first = -1, last = -1, i, n;
-	uint64_t max = 0;
+	uint64_t max = 0, slots[MN_HIST_LOG2_SLOTS];
 	double bw, x, bh;
 	char lo[16], hi[16];
 
-	for (i = 0; i < MN_HIST_SLOTS; i++) {
-		if (!h->slots[i])
+	mn_out_hist_log2(h, slots);
+	for (i = 0; i < MN_HIST_LOG2_SLOTS; i++) {
+		if (!slots[i])
 			continue;
 		if (first < 0)
 			first = i;
 		last = i;
-		if (h->slots[i] > max)
-			max = h->slots[i];
+		if (slots[i] > max)
+			max = slots[i];
 	}
 	if (first < 0)
 		return;
@@ -326,15 +327,15 @@ void mn_svg_log2_hist(FILE *out, const struct mn_hist *h, uint64_t unit_ns,
 	fprintf(out, " (%s, %" PRIu64 " values)</text>\n", unit, (uint64_t)h->count);
 	for (i = first; i <= last; i++) {
 		x = H_LEFT + (i - first) * bw;
-		bh = (double)(H_H - H_TOP - H_BOTTOM) * (double)h->slots[i] / (double)max;
-		if (h->slots[i] && bh < 1)
+		bh = (double)(H_H - H_TOP - H_BOTTOM) * (double)slots[i] / (double)max;
+		if (slots[i] && bh < 1)
 			bh = 1;
 		slot_label(lo, sizeof(lo), i);
 		slot_label(hi, sizeof(hi), i + 1);
 		fprintf(out, "<rect class=\"bar %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" data-count=\"%" PRIu64 "\">"
 			"<title>%s to %s %s: %" PRIu64 "</title></rect>\n",
 			cls, x + 1, (double)(H_H - H_BOTTOM) - bh, bw - 2, bh,
-			(uint64_t)h->slots[i], lo, hi, unit, (uint64_t)h->slots[i]);
+			(uint64_t)slots[i], lo, hi, unit, (uint64_t)slots[i]);
 		if (n <= 16 || (i - first) % 2 == 0)
 			fprintf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%d\">%s</text>\n",
 				x + bw / 2, H_H - H_BOTTOM + 12, lo);

@@ -171,16 +171,17 @@ void mn_text_log2_hist(FILE *out, const struct mn_hist *h,
 		       const char *unit_label)
 {
 	int i, idx_min = -1, idx_max = -1, stars = 40, width = 10;
-	uint64_t val_max = 0, low, high, val;
+	uint64_t val_max = 0, low, high, val, slots[MN_HIST_LOG2_SLOTS];
 
-	for (i = 0; i < MN_HIST_SLOTS && i < 64; i++) {
-		if (!h->slots[i])
+	mn_out_hist_log2(h, slots);
+	for (i = 0; i < MN_HIST_LOG2_SLOTS; i++) {
+		if (!slots[i])
 			continue;
 		if (idx_min < 0)
 			idx_min = i;
 		idx_max = i;
-		if (h->slots[i] > val_max)
-			val_max = h->slots[i];
+		if (slots[i] > val_max)
+			val_max = slots[i];
 	}
 	if (idx_max < 0)
 		return;
@@ -193,7 +194,7 @@ void mn_text_log2_hist(FILE *out, const struct mn_hist *h,
 	for (i = idx_min; i <= idx_max; i++) {
 		low = (i == 0) ? 0 : 1ULL << i;
 		high = (i == 63) ? UINT64_MAX : (1ULL << (i + 1)) - 1;
-		val = h->slots[i];
+		val = slots[i];
 		fprintf(out, "%*" PRIu64 " -> %-*" PRIu64 " : %-8" PRIu64 " |",
 			width, low, width, high, val);
 		print_stars(out, val, val_max, stars);

@@ -7,6 +7,7 @@
  */
 #include "evgen.h"
 #include "testlib.h"
+#include "histlib.h"
 
 #define TID	101
 #define TGID	100
@@ -111,19 +112,19 @@ TEST(analyzer_four_two_pass_devices)
 		h = hget(&f.s, simdev(i), MN_M_PASS1, 0);
 		CHECK_EQ_U64(h.count, 1);
 		CHECK_EQ_U64(h.sum_ns, 4000);
-		CHECK_EQ_U64(h.slots[2], 1);
+		CHECK_EQ_U64(l2count(&h, 2), 1);
 		h = hget(&f.s, simdev(i), MN_M_PASS2, 0);
 		CHECK_EQ_U64(h.sum_ns, pass2[i]);
-		CHECK_EQ_U64(h.slots[pass2_slot[i]], 1);
+		CHECK_EQ_U64(l2count(&h, pass2_slot[i]), 1);
 		CHECK_EQ_U64(nslots(&h), 1);
 		h = hget(&f.s, simdev(i), MN_M_GAP, 0);
 		CHECK_EQ_U64(h.sum_ns, gap[i]);
-		CHECK_EQ_U64(h.slots[gap_slot[i]], 1);
+		CHECK_EQ_U64(l2count(&h, gap_slot[i]), 1);
 		/* 500 and 388 us -> slot 8 */
 		h = hget(&f.s, simdev(i), MN_M_DEVLAT, 0);
 		CHECK_EQ_U64(h.count, 1);
 		CHECK_EQ_U64(h.sum_ns, devlat[i]);
-		CHECK_EQ_U64(h.slots[8], 1);
+		CHECK_EQ_U64(l2count(&h, 8), 1);
 		h = hget(&f.s, simdev(i), MN_M_DEVLAT_BOUND, 0);
 		CHECK_EQ_U64(h.count, 0);
 	}
@@ -132,10 +133,10 @@ TEST(analyzer_four_two_pass_devices)
 	h = wget(&f.s, MN_M_WALL, 0);
 	CHECK_EQ_U64(h.count, 1);
 	CHECK_EQ_U64(h.sum_ns, 520000);
-	CHECK_EQ_U64(h.slots[9], 1);
+	CHECK_EQ_U64(l2count(&h, 9), 1);
 	h = wget(&f.s, MN_M_SERIAL, 0);
 	CHECK_EQ_U64(h.sum_ns, 1906000);
-	CHECK_EQ_U64(h.slots[10], 1);
+	CHECK_EQ_U64(l2count(&h, 10), 1);
 
 	/* 4 devices x (pass1, pass2, gap, devlat) + wall + serial */
 	CHECK_EQ_U64(f.s.nr_hists, 18);
@@ -192,7 +193,7 @@ TEST(analyzer_repeated_walks_accumulate)
 	h = wget(&f.s, MN_M_SERIAL, 0);
 	CHECK_EQ_U64(h.count, 3);
 	CHECK_EQ_U64(h.sum_ns, 3 * 1906000);
-	CHECK_EQ_U64(h.slots[10], 3);
+	CHECK_EQ_U64(l2count(&h, 10), 3);
 	h = hget(&f.s, simdev(0), MN_M_PASS2, 0);
 	CHECK_EQ_U64(h.count, 3);
 	CHECK_EQ_U64(h.sum_ns, 3 * 482000);
@@ -215,10 +216,10 @@ TEST(analyzer_ms_unit)
 	fx_init_unit(&f, MN_UNIT_MS);
 	four_device_walk(&f);
 	h = wget(&f.s, MN_M_SERIAL, 0);
-	CHECK_EQ_U64(h.slots[0], 1);
+	CHECK_EQ_U64(l2count(&h, 0), 1);
 	CHECK_EQ_U64(h.sum_ns, 1906000);
 	h = wget(&f.s, MN_M_WALL, 0);
-	CHECK_EQ_U64(h.slots[0], 1);
+	CHECK_EQ_U64(l2count(&h, 0), 1);
 	fx_free(&f);
 }
 
@@ -254,7 +255,7 @@ TEST(analyzer_single_pass_serial_equals_wall)
 	h = hget(&f.s, d0, MN_M_DEVLAT_BOUND, 0);
 	CHECK_EQ_U64(h.count, 1);
 	CHECK_EQ_U64(h.sum_ns, 300000);
-	CHECK_EQ_U64(h.slots[8], 1);
+	CHECK_EQ_U64(l2count(&h, 8), 1);
 	CHECK_EQ_U64(hget(&f.s, d0, MN_M_DEVLAT, 0).count, 0);
 	CHECK_EQ_U64(hget(&f.s, d0, MN_M_PASS2, 0).count, 0);
 	CHECK_EQ_U64(hget(&f.s, d0, MN_M_GAP, 0).count, 0);
@@ -336,7 +337,7 @@ TEST(analyzer_bound_mode)
 	CHECK_EQ_U64(f.inv[0].callbacks[1].f.gap, 494000);
 	h = hget(&f.s, simdev(0), MN_M_DEVLAT_BOUND, 0);
 	CHECK_EQ_U64(h.sum_ns, 497000);
-	CHECK_EQ_U64(h.slots[8], 1);
+	CHECK_EQ_U64(l2count(&h, 8), 1);
 	CHECK_EQ_U64(hget(&f.s, simdev(0), MN_M_DEVLAT, 0).count, 0);
 	CHECK_EQ_U64(inv_get(&f.s, TGID, 0)->bound_walks, 1);
 	CHECK(!f.s.devs[0].has_completion);
@@ -392,13 +393,13 @@ TEST(analyzer_eagain_walk_with_finish_pass)
 	CHECK_EQ_U64(f.s.devs[1].info.finish_requested, 0);
 	CHECK_EQ_U64(f.s.devs[0].info.refused, 0);
 	h = wget(&f.s, MN_M_WALL, 1);
-	CHECK_EQ_U64(h.slots[2], 1);
+	CHECK_EQ_U64(l2count(&h, 2), 1);
 	h = wget(&f.s, MN_M_SERIAL, 1);
 	CHECK_EQ_U64(h.sum_ns, 7500);
-	CHECK_EQ_U64(h.slots[2], 1);
+	CHECK_EQ_U64(l2count(&h, 2), 1);
 	h = hget(&f.s, simdev(1), MN_M_DEVLAT_BOUND, 1);
 	CHECK_EQ_U64(h.sum_ns, 500);
-	CHECK_EQ_U64(h.slots[0], 1);
+	CHECK_EQ_U64(l2count(&h, 0), 1);
 	/* nothing under event 0 */
 	CHECK_EQ_U64(wget(&f.s, MN_M_WALL, 0).count, 0);
 	fx_free(&f);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "histlib.h"
 #include "interval.h"
 #include "mnprof_calc.h"
 
@@ -38,12 +39,12 @@ static void reading(struct mn_summary *s, uint64_t dur_ms, uint64_t n0,
 	h = mn_summary_hist(s, &hk);
 	h->count = n0;
 	h->sum_ns = n0 * 1000;
-	h->slots[9] = n0;
+	h->slots[L2(9)] = n0;
 	hk.dev = k1;
 	h = mn_summary_hist(s, &hk);
 	h->count = n1;
 	h->sum_ns = n1 * 2000;
-	h->slots[10] = n1;
+	h->slots[L2(10)] = n1;
 	st = mn_summary_inv(s, &ik);
 	st->walks = walks10;
 	st->wall_ns = walks10 * 5000;
@@ -80,7 +81,7 @@ TEST(interval_delta)
 	      !strcmp(dev->driver, "mnsim_two_pass_ops") && dev->has_completion);
 	CHECK_EQ_U64(d.nr_hists, 1);
 	h = mn_summary_find_hist(&d, &hk);
-	CHECK(h && h->count == 15 && h->sum_ns == 15000 && h->slots[9] == 15);
+	CHECK(h && h->count == 15 && h->sum_ns == 15000 && l2count(h, 9) == 15);
 	CHECK_EQ_U64(d.nr_invs, 1);
 	CHECK(d.nr_invs == 1 && d.invs[0].key.tgid == 10 &&
 	      d.invs[0].stats.walks == 15 && d.invs[0].stats.wall_ns == 75000 &&

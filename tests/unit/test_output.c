@@ -19,6 +19,7 @@
 #include "json.h"
 #include "text.h"
 #include "testlib.h"
+#include "histlib.h"
 
 #include "outlib.h"
 
@@ -86,33 +87,33 @@ static void build_summary(struct mn_summary *s)
 	d->has_completion = false;
 
 	h = add_hist(s, &dev_key, MN_M_PASS1, 0);
-	h->slots[1] = 2;
-	h->slots[3] = 1;
+	h->slots[L2(1)] = 2;
+	h->slots[L2(3)] = 1;
 	h->count = 3;
 	h->sum_ns = 2500 + 3500 + 9000;
 	h = add_hist(s, &dev_key, MN_M_PASS2, 0);
-	h->slots[2] = 3;
+	h->slots[L2(2)] = 3;
 	h->count = 3;
 	h->sum_ns = 15000;
 	h = add_hist(s, &dev_key, MN_M_DEVLAT_BOUND, 0);
-	h->slots[9] = 3;
+	h->slots[L2(9)] = 3;
 	h->count = 3;
 	h->sum_ns = 3000000;
 
 	h = add_hist(s, &no_dev_key, MN_M_WALL, 0);
-	h->slots[8] = 2;
+	h->slots[L2(8)] = 2;
 	h->count = 2;
 	h->sum_ns = 1000000;
 	h = add_hist(s, &no_dev_key, MN_M_SERIAL, 0);
-	h->slots[10] = 2;
+	h->slots[L2(10)] = 2;
 	h->count = 2;
 	h->sum_ns = 3780000;
 	h = add_hist(s, &no_dev_key, MN_M_WALL, 5);
-	h->slots[8] = 2;
+	h->slots[L2(8)] = 2;
 	h->count = 2;
 	h->sum_ns = 1000000;
 	h = add_hist(s, &no_dev_key, MN_M_SERIAL, 5);
-	h->slots[8] = 2;
+	h->slots[L2(8)] = 2;
 	h->count = 2;
 	h->sum_ns = 1000000;
 
@@ -147,9 +148,9 @@ TEST(output_text_log2_hist)
 	char *out;
 
 	memset(&h, 0, sizeof(h));
-	h.slots[0] = 1;
-	h.slots[2] = 4;
-	h.slots[3] = 2;
+	h.slots[L2(0)] = 1;
+	h.slots[L2(2)] = 4;
+	h.slots[L2(3)] = 2;
 	mn_text_log2_hist(ms_open(&m), &h, "usecs");
 	out = ms_close(&m);
 	CHECK_TEXT(out,
@@ -162,8 +163,8 @@ TEST(output_text_log2_hist)
 
 	/* Leading and trailing empty slots are left out. */
 	memset(&h, 0, sizeof(h));
-	h.slots[9] = 3;
-	h.slots[10] = 1;
+	h.slots[L2(9)] = 3;
+	h.slots[L2(10)] = 1;
 	mn_text_log2_hist(ms_open(&m), &h, "msecs");
 	out = ms_close(&m);
 	CHECK_TEXT(out,
@@ -330,11 +331,11 @@ TEST(output_text_exact_latency)
 	d->info.finish_requested = 2;
 	d->has_completion = true;
 	h = add_hist(&s, &dev_key, MN_M_DEVLAT, 0);
-	h->slots[0] = 1;
+	h->slots[L2(0)] = 1;
 	h->count = 1;
 	h->sum_ns = 1002000;
 	h = add_hist(&s, &dev_key, MN_M_DEVLAT_BOUND, 0);
-	h->slots[0] = 1;
+	h->slots[L2(0)] = 1;
 	h->count = 1;
 	h->sum_ns = 1200000;
 	o.out = ms_open(&m);
@@ -537,13 +538,15 @@ TEST(output_json_misuse)
 	"{\"count\":0,\"sum_s\":0,\"mean_us\":null,\"histogram\":{\"buckets\":[{\"le\":\"+Inf\",\"count\":0}],\"count\":0,\"sum\":0}}"
 #define DEV_METRICS \
 	"\"pass1\":{\"count\":3,\"sum_s\":1.5e-05,\"mean_us\":5,\"histogram\":{\"buckets\":[" \
-	"{\"le\":4e-06,\"count\":2},{\"le\":8e-06,\"count\":2},{\"le\":1.6e-05,\"count\":3},{\"le\":\"+Inf\",\"count\":3}]," \
+	"{\"le\":3e-06,\"count\":2},{\"le\":4e-06,\"count\":2},{\"le\":5e-06,\"count\":2}," \
+	"{\"le\":6e-06,\"count\":2},{\"le\":7e-06,\"count\":2},{\"le\":8e-06,\"count\":2}," \
+	"{\"le\":9e-06,\"count\":3},{\"le\":\"+Inf\",\"count\":3}]," \
 	"\"count\":3,\"sum\":1.5e-05}}," \
 	"\"pass2\":{\"count\":3,\"sum_s\":1.5e-05,\"mean_us\":5,\"histogram\":{\"buckets\":[" \
-	"{\"le\":8e-06,\"count\":3},{\"le\":\"+Inf\",\"count\":3}],\"count\":3,\"sum\":1.5e-05}}," \
+	"{\"le\":5e-06,\"count\":3},{\"le\":\"+Inf\",\"count\":3}],\"count\":3,\"sum\":1.5e-05}}," \
 	"\"gap\":" HIST_EMPTY "," \
 	"\"device_latency\":{\"count\":3,\"sum_s\":0.003,\"mean_us\":1000,\"exact\":false,\"histogram\":{\"buckets\":[" \
-	"{\"le\":0.001024,\"count\":3},{\"le\":\"+Inf\",\"count\":3}],\"count\":3,\"sum\":0.003}}"
+	"{\"le\":0.000576,\"count\":3},{\"le\":\"+Inf\",\"count\":3}],\"count\":3,\"sum\":0.003}}"
 #define INV_UNMAP \
 	"\"count\":2,\"callbacks\":6,\"second_passes\":6,\"wall_sum_s\":0.001,\"serial_sum_s\":0.00378," \
 	"\"wall_mean_us\":500,\"serial_mean_us\":1890,\"gain\":3.78,\"saved_s\":0.00278,\"bound_walks\":1,\"failed\":0," \
@@ -554,9 +557,9 @@ TEST(output_json_misuse)
 	"\"predicted_sum_s\":0.0004,\"predicted_mean_us\":200,\"predicted_gain\":2.5"
 #define WALK_RELEASE \
 	"\"wall\":{\"count\":2,\"sum_s\":0.001,\"mean_us\":500,\"histogram\":{\"buckets\":[" \
-	"{\"le\":0.000512,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}}," \
+	"{\"le\":0.000288,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}}," \
 	"\"serial\":{\"count\":2,\"sum_s\":0.001,\"mean_us\":500,\"histogram\":{\"buckets\":[" \
-	"{\"le\":0.000512,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}}"
+	"{\"le\":0.000288,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}}"
 
 TEST(output_json_summary)
 {
@@ -601,9 +604,9 @@ TEST(output_json_summary)
 		     "\"predicted_sum_s\":0.0014,\"predicted_mean_us\":350,\"predicted_gain\":1.4285714285714286},"
 		     "\"by_event\":[{\"event\":\"unmap\"," INV_UNMAP ","
 		     "\"wall\":{\"count\":2,\"sum_s\":0.001,\"mean_us\":500,\"histogram\":{\"buckets\":["
-		     "{\"le\":0.000512,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}},"
+		     "{\"le\":0.000288,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.001}},"
 		     "\"serial\":{\"count\":2,\"sum_s\":0.00378,\"mean_us\":1890,\"histogram\":{\"buckets\":["
-		     "{\"le\":0.002048,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.00378}}},"
+		     "{\"le\":0.001152,\"count\":2},{\"le\":\"+Inf\",\"count\":2}],\"count\":2,\"sum\":0.00378}}},"
 		     "{\"event\":\"release\"," INV_RELEASE "," WALK_RELEASE "}],"
 		     "\"by_process\":[{\"pid\":7,\"comm\":\"s\\\"h\"," INV_RELEASE "},"
 		     "{\"pid\":100,\"comm\":\"mnload\"," INV_UNMAP "}]},");
@@ -675,7 +678,7 @@ TEST(output_json_odd_values)
 	d->has_completion = true;
 	/* Values in the open-ended last slot only show in +Inf. */
 	h = add_hist(&s, &dev_key, MN_M_DEVLAT, 3);
-	h->slots[0] = 1;
+	h->slots[L2(0)] = 1;
 	h->slots[MN_HIST_SLOTS - 1] = 1;
 	h->count = 2;
 	h->sum_ns = 1000;

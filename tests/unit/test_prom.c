@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "histlib.h"
 #include "outlib.h"
 #include "check.h"
 #include "prom.h"
@@ -125,24 +126,24 @@ TEST(prom_histograms_counters_labels)
 	add_dev(&s, OPS_ANON2, MN_DEV_OTHER, 3, NULL, NULL);
 	/* mnsim0 pass 1 of unmap: 3 values in [512, 1024) us, 1 in [1024, 2048) */
 	h = add_hist(&s, OPS_TWO, MN_DEV_MNSIM, 0, MN_M_PASS1, 0);
-	h->slots[9] = 3;
-	h->slots[10] = 1;
+	h->slots[L2(9)] = 3;
+	h->slots[L2(10)] = 1;
 	h->count = 4;
 	h->sum_ns = 3300000;
 	h = add_hist(&s, OPS_TWO, MN_DEV_MNSIM, 0, MN_M_PASS2, 0);
-	h->slots[0] = 2;
+	h->slots[L2(0)] = 2;
 	h->count = 2;
 	h->sum_ns = 1500;
 	h = add_hist(&s, OPS_TWO, MN_DEV_MNSIM, 1, MN_M_DEVLAT, 2);
-	h->slots[31] = 1;	/* the open-ended last slot: only in +Inf */
+	h->slots[MN_HIST_SLOTS - 1] = 1;	/* the open-ended last slot: only in +Inf */
 	h->count = 1;
 	h->sum_ns = 5000000000000ULL;
 	h = add_hist(&s, OPS_ANON, MN_DEV_OTHER, 0, MN_M_PASS1, 0);
-	h->slots[4] = 1;
+	h->slots[L2(4)] = 1;
 	h->count = 1;
 	h->sum_ns = 20000;
 	h = add_hist(&s, 0, 0, 0, MN_M_WALL, 0);
-	h->slots[10] = 2;
+	h->slots[L2(10)] = 2;
 	h->count = 2;
 	h->sum_ns = 2400000;
 	/* two processes' invalidations of one event are summed */
@@ -180,8 +181,18 @@ TEST(prom_histograms_counters_labels)
 	CHECK_HAS(t, "mnprof_callback_duration_seconds_sum{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\"} 0.0033\n");
 	CHECK_HAS(t, "mnprof_callback_duration_seconds_count{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\"} 4\n");
 	CHECK_HAS(t, "mnprof_callback_duration_seconds_bucket{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"2\",le=\"2e-06\"} 2\n");
-	/* 31 finite buckets and +Inf per series: pass 1 of mnsim0 and ops_000, pass 2 of mnsim0 */
-	CHECK_EQ_U64(count_of(t, "mnprof_callback_duration_seconds_bucket{"), 3 * 32);
+	/* Within an octave that holds a value, the edges of its 8 slots:
+	 * 0.000512 + 7 * 0.000064 (pass 1 of mnsim0, 3 values in slot
+	 * [512, 576) us), cumulative. */
+	CHECK_HAS(t, "mnprof_callback_duration_seconds_bucket{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\",le=\"0.000576\"} 3\n");
+	CHECK_HAS(t, "mnprof_callback_duration_seconds_bucket{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\",le=\"0.00096\"} 3\n");
+	CHECK_HAS(t, "mnprof_callback_duration_seconds_bucket{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\",le=\"0.001152\"} 4\n");
+	CHECK_HASNT(t, "mnprof_callback_duration_seconds_bucket{device=\"mnsim0\",driver=\"mnsim_two_pass_ops\",event=\"unmap\",pass=\"1\",le=\"0.000288\"}");
+	/* Buckets per series: 31 octave edges and +Inf, plus 7 inner edges
+	 * per octave used: pass 1 of mnsim0 (2 octaves), of ops_000 (1),
+	 * pass 2 of mnsim0 (octave 0: 1 inner edge, le=1 us). */
+	CHECK_EQ_U64(count_of(t, "mnprof_callback_duration_seconds_bucket{"),
+		     3 * 32 + 7 * 2 + 7 + 1);
 	CHECK_EQ_U64(count_of(t, "mnprof_callback_duration_seconds_count{"), 3);
 	/* the last slot counts only in +Inf */
 	CHECK_HAS(t, "mnprof_device_latency_seconds_bucket{device=\"mnsim1\",driver=\"mnsim_two_pass_ops\",event=\"protection_vma\",le=\"2147.483648\"} 0\n");

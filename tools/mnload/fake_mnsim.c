@@ -12,7 +12,7 @@
  * the range outside its timed syscalls. A flush "takes" exactly the
  * device's latency (no sleeping).
  *
- * FAKE_MNSIM_FAIL=add|mirror|stats makes that ioctl fail with EIO.
+ * FAKE_MNSIM_FAIL=add|mirror|stats|latencies makes that ioctl fail with EIO.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -155,6 +155,27 @@ static int fake_ioctl(unsigned long req, void *arg)
 			s->inline_fallbacks = 0;
 			s->wait_sleeps = 0;
 			s->lock_waits = 0;
+			return 0;
+		}
+		return EINVAL;
+	}
+	case MNSIM_IOC_DEV_LATENCIES: {
+		struct mnsim_dev_latencies *l = arg;
+		uint32_t *out = (uint32_t *)(uintptr_t)l->samples;
+		uint64_t n;
+
+		if (fails("latencies"))
+			return EIO;
+		for (i = 0; i < ndev; i++) {
+			if (devs[i].cfg.id != l->id)
+				continue;
+			l->flushes = atomic_load(&devs[i].flushes);
+			n = l->flushes < MNSIM_LAT_SAMPLES ? l->flushes :
+							     MNSIM_LAT_SAMPLES;
+			if (n > l->count)
+				n = l->count;
+			for (l->count = 0; l->count < n; l->count++)
+				out[l->count] = devs[i].cfg.latency_us * 1000U;
 			return 0;
 		}
 		return EINVAL;

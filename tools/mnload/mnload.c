@@ -112,6 +112,8 @@ struct config {
 struct device {
 	struct mnsim_dev_config cfg;	/* cfg.id is the id given by mnsim */
 	struct mnsim_dev_stats stats;
+	/* the device's own latencies (MNSIM_IOC_DEV_LATENCIES), summarized */
+	struct stats_summary lat;
 };
 
 /* State shared by the main thread and the workers. */
@@ -258,9 +260,11 @@ static void usage(void)
 "p50_us, p90_us, p99_us, p999_us, max_us, min_us, wall_s, op, threads,\n"
 "size_bytes, iterations, warmup, interrupted, and devices: [{id, name, mode,\n"
 "latency_us, jitter_us, flushes, device_mean_us, device_max_us, refused,\n"
-"inline_fallbacks, wait_sleeps, lock_waits}] (device_mean_us and\n"
-"device_max_us are null with no flush; wait_sleeps: times a wait for the\n"
-"device blocked; lock_waits: pass1-lock callbacks that blocked). Progress\n"
+"inline_fallbacks, wait_sleeps, lock_waits, latency_samples, device_p50_us,\n"
+"device_p99_us}] (device_mean_us and device_max_us are null with no flush;\n"
+"wait_sleeps: times a wait for the device blocked; lock_waits: pass1-lock\n"
+"callbacks that blocked; the percentiles are of the latencies mnsim\n"
+"measured, of the first latency_samples flushes (at most %u)). Progress\n"
 "is shown on stderr for runs longer than a second, only when stderr is a\n"
 "terminal.\n"
 "\n"
@@ -276,7 +280,7 @@ static void usage(void)
 "  1  runtime failure: /dev/mnsim cannot be opened (module not loaded, or not\n"
 "     in the test VM), an ioctl, mmap or syscall failed, or the run was\n"
 "     interrupted by SIGINT/SIGTERM (partial results are still printed)\n"
-"  2  invalid command line\n");
+"  2  invalid command line\n", MNSIM_LAT_SAMPLES);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -894,6 +898,38 @@ static int add_devices(int fd, const struct config *cfg, struct device *devs)
 	return 0;
 }
 
+/* The device's percentiles, from the latencies mnsim measured itself. */
+static int read_latencies(int fd, struct device *dev)
+{
+	uint32_t *raw = calloc(MNSIM_LAT_SAMPLES, sizeof(*raw));
+	uint64_t *v = calloc(MNSIM_LAT_SAMPLES, sizeof(*v));
+	struct mnsim_dev_latencies l = {
+		.id = dev->cfg.id,
+		.count = MNSIM_LAT_SAMPLES,
+		.samples = (uintptr_t)raw,
+	};
+	unsigned int i;
+	int ret = -1;
+
+	if (!raw || !v) {
+		error_msg("out of memory");
+		goto out;
+	}
+	if (ioctl(fd, MNSIM_IOC_DEV_LATENCIES, &l)) {
+		error_msg("MNSIM_IOC_DEV_LATENCIES (device mnsim%u): %s",
+			  dev->cfg.id, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < l.count && i < MNSIM_LAT_SAMPLES; i++)
+		v[i] = raw[i];
+	stats_summarize(v, i, &dev->lat);
+	ret = 0;
+out:
+	free(raw);
+	free(v);
+	return ret;
+}
+
 static int read_stats(int fd, const struct config *cfg, struct device *devs)
 {
 	unsigned int i;
@@ -908,6 +944,8 @@ static int read_stats(int fd, const struct config *cfg, struct device *devs)
 				  devs[i].cfg.id, strerror(errno));
 			return -1;
 		}
+		if (read_latencies(fd, &devs[i]))
+			return -1;
 	}
 	return 0;
 }
@@ -993,7 +1031,17 @@ static void print_json(const struct config *cfg, const struct device *devs,
 	       ns_to_us((double)s->min), wall_s);
 	for (i = 0; !cfg->no_device && i < cfg->gpus; i++) {
 		const struct mnsim_dev_stats *st = &devs[i].stats;
-		char mean[32], max[32];
+		char mean[32], max[32], p50[32], p99[32];
+
+		if (devs[i].lat.n) {
+			snprintf(p50, sizeof(p50), "%.3f",
+				 ns_to_us((double)devs[i].lat.p50));
+			snprintf(p99, sizeof(p99), "%.3f",
+				 ns_to_us((double)devs[i].lat.p99));
+		} else {
+			snprintf(p50, sizeof(p50), "null");
+			snprintf(p99, sizeof(p99), "null");
+		}
 
 		if (st->flushes) {
 			snprintf(mean, sizeof(mean), "%.3f",
@@ -1008,12 +1056,15 @@ static void print_json(const struct config *cfg, const struct device *devs,
 		       "\"latency_us\":%u,\"jitter_us\":%u,\"flushes\":%" PRIu64 ","
 		       "\"device_mean_us\":%s,\"device_max_us\":%s,"
 		       "\"refused\":%" PRIu64 ",\"inline_fallbacks\":%" PRIu64 ","
-		       "\"wait_sleeps\":%" PRIu64 ",\"lock_waits\":%" PRIu64 "}",
+		       "\"wait_sleeps\":%" PRIu64 ",\"lock_waits\":%" PRIu64 ","
+		       "\"latency_samples\":%zu,\"device_p50_us\":%s,"
+		       "\"device_p99_us\":%s}",
 		       i ? "," : "", devs[i].cfg.id, devs[i].cfg.id,
 		       mode_names[devs[i].cfg.mode], devs[i].cfg.latency_us,
 		       devs[i].cfg.jitter_us, (uint64_t)st->flushes, mean, max,
 		       (uint64_t)st->refused, (uint64_t)st->inline_fallbacks,
-		       (uint64_t)st->wait_sleeps, (uint64_t)st->lock_waits);
+		       (uint64_t)st->wait_sleeps, (uint64_t)st->lock_waits,
+		       devs[i].lat.n, p50, p99);
 	}
 	printf("]}\n");
 }

@@ -174,8 +174,16 @@ if [ -f "$FAKE" ] && command -v jq >/dev/null 2>&1; then
 	done
 	jqcheck '[.devices[].latency_us] == [100, 200, 300] and
 		 [.devices[].jitter_us] == [0, 0, 0] and
-		 [.devices[].device_mean_us] == [100, 200, 300]' \
+		 [.devices[].device_mean_us] == [100, 200, 300] and
+		 [.devices[].device_p50_us] == [100, 200, 300] and
+		 [.devices[].device_p99_us] == [100, 200, 300] and
+		 ([.devices[].latency_samples] | unique) == [5]' \
 		--latency-us 100,200,300 --iterations 5
+	# the percentiles are of the first MNSIM_LAT_SAMPLES (4096) flushes
+	jqcheck '([.devices[].flushes] | unique) == [5000] and
+		 ([.devices[].latency_samples] | unique) == [4096] and
+		 ([.devices[].device_p50_us] | unique) == [20]' \
+		--gpus 2 --latency-us 20 --op mprotect --iterations 5000
 	jqcheck '[.devices[].mode] == ["two-pass", "two-pass", "pass1-wait", "two-pass"]' \
 		--gpus 4 --mode two-pass,two-pass,pass1-wait,two-pass --iterations 5
 	jqcheck '[.devices[].mode] == ["single-pass", "pass1-spin", "inline"] and
@@ -187,7 +195,7 @@ if [ -f "$FAKE" ] && command -v jq >/dev/null 2>&1; then
 	jqcheck '.warmup == 0 and .invalidations == 7 and .devices[0].flushes == 7' \
 		--warmup 0 --threads 7 --iterations 7
 	# ioctl failures: exit 1, message on stderr, nothing on stdout.
-	for f in add mirror stats; do
+	for f in add mirror stats latencies; do
 		FAKE_MNSIM_FAIL=$f fake --json >"$tmp/out" 2>"$tmp/err"
 		st=$?
 		if [ $st = 1 ] && [ ! -s "$tmp/out" ] &&

@@ -85,11 +85,13 @@ static enum hrtimer_restart mnsim_flush_complete(struct hrtimer *timer)
 	struct mnsim_flush *flush = container_of(timer, struct mnsim_flush,
 						 timer);
 	struct mnsim_device *dev = flush->dev;
-	s64 latency;
+	s64 latency, n;
 
 	flush->done_ts = ktime_get();
 	latency = ktime_to_ns(ktime_sub(flush->done_ts, flush->submit_ts));
-	atomic64_inc(&dev->flushes);
+	n = atomic64_inc_return(&dev->flushes) - 1;
+	if (n < MNSIM_LAT_SAMPLES)
+		WRITE_ONCE(dev->lat_ns[n], (u32)clamp_val(latency, 0, U32_MAX));
 	atomic64_add(latency, &dev->latency_ns_sum);
 	mnsim_stat_max(&dev->latency_ns_max, latency);
 	trace_mnsim_flush_done(dev, flush);
@@ -518,11 +520,18 @@ mnsim_device_create(const struct mnsim_dev_config *cfg)
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
+	dev->lat_ns = kvcalloc(MNSIM_LAT_SAMPLES, sizeof(*dev->lat_ns),
+			       GFP_KERNEL);
+	if (!dev->lat_ns) {
+		kfree(dev);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	dev->id = ida_alloc(&mnsim_ida, GFP_KERNEL);
 	if (dev->id < 0) {
 		int err = dev->id;
 
+		kvfree(dev->lat_ns);
 		kfree(dev);
 		return ERR_PTR(err);
 	}
@@ -546,6 +555,7 @@ static void mnsim_device_destroy(struct mnsim_device *dev)
 		hrtimer_cancel(&dev->flush[i].timer);
 	WARN_ON(dev->slot_map);
 	ida_free(&mnsim_ida, dev->id);
+	kvfree(dev->lat_ns);
 	kfree(dev);
 }
 
@@ -685,6 +695,30 @@ static int mnsim_ioctl_dev_stats(struct mnsim_file *mf,
 	return 0;
 }
 
+static int mnsim_ioctl_dev_latencies(struct mnsim_file *mf,
+				     struct mnsim_dev_latencies __user *ulat)
+{
+	struct mnsim_dev_latencies lat;
+	struct mnsim_device *dev;
+	u64 n;
+
+	if (copy_from_user(&lat, ulat, sizeof(lat)))
+		return -EFAULT;
+	dev = mnsim_file_device(mf, lat.id);
+	if (!dev)
+		return -ENOENT;
+
+	lat.flushes = atomic64_read(&dev->flushes);
+	n = min3(lat.flushes, (u64)MNSIM_LAT_SAMPLES, (u64)lat.count);
+	if (n && copy_to_user(u64_to_user_ptr(lat.samples), dev->lat_ns,
+			      n * sizeof(*dev->lat_ns)))
+		return -EFAULT;
+	lat.count = n;
+	if (copy_to_user(ulat, &lat, sizeof(lat)))
+		return -EFAULT;
+	return 0;
+}
+
 static long mnsim_ioctl(struct file *filp, unsigned int cmd,
 			unsigned long arg)
 {
@@ -702,6 +736,9 @@ static long mnsim_ioctl(struct file *filp, unsigned int cmd,
 		break;
 	case MNSIM_IOC_DEV_STATS:
 		ret = mnsim_ioctl_dev_stats(mf, uarg);
+		break;
+	case MNSIM_IOC_DEV_LATENCIES:
+		ret = mnsim_ioctl_dev_latencies(mf, uarg);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -87,6 +87,8 @@ struct mnsim_flush {
  * @lock_waits: pass-1 callbacks of MNSIM_MODE_PASS1_LOCK that blocked on
  *	the hardware lock
  * @flush: the flush slot pool; no allocation happens in notifier context
+ * @lat_ns: the measured latencies of the first %MNSIM_LAT_SAMPLES flushes
+ *	(indexed by the value of @flushes before each one counted)
  *
  * @id, @name, @latency_us, @jitter_us and @mode are read by mnprof through
  * the module BTF.
@@ -109,6 +111,7 @@ struct mnsim_device {
 	atomic64_t wait_sleeps;
 	atomic64_t lock_waits;
 	struct mnsim_flush flush[MNSIM_FLUSH_SLOTS];
+	u32 *lat_ns;
 };
 
 /**

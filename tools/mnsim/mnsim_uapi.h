@@ -107,6 +107,29 @@ struct mnsim_dev_stats {
 	__u64 lock_waits;
 };
 
+/* Flush latencies a device keeps for MNSIM_IOC_DEV_LATENCIES: its first. */
+#define MNSIM_LAT_SAMPLES	4096
+
+/**
+ * struct mnsim_dev_latencies - argument of MNSIM_IOC_DEV_LATENCIES
+ * @id: in: a device id returned by MNSIM_IOC_ADD_DEVICE on this file
+ * @count: in: room in @samples, in entries; out: entries written, the
+ *	measured submit-to-completion times of the device's first
+ *	min(@flushes, %MNSIM_LAT_SAMPLES, room) flushes, in completion order
+ * @flushes: out: flushes completed (more than @count when not all kept)
+ * @samples: in: user pointer to __u32 entries, nanoseconds, saturated at
+ *	4.29 s
+ *
+ * Read once the invalidations have ended: a flush completing during the
+ * call may show as 0.
+ */
+struct mnsim_dev_latencies {
+	__u32 id;
+	__u32 count;
+	__u64 flushes;
+	__u64 samples;
+};
+
 #define MNSIM_IOC_MAGIC		'N'
 /* Add a device. EBUSY once a range is mirrored, ENOSPC past the limit. */
 #define MNSIM_IOC_ADD_DEVICE	_IOWR(MNSIM_IOC_MAGIC, 1, struct mnsim_dev_config)
@@ -114,5 +137,7 @@ struct mnsim_dev_stats {
 #define MNSIM_IOC_MIRROR	_IOW(MNSIM_IOC_MAGIC, 2, struct mnsim_mirror_range)
 /* Read a device's counters. */
 #define MNSIM_IOC_DEV_STATS	_IOWR(MNSIM_IOC_MAGIC, 3, struct mnsim_dev_stats)
+/* Read a device's flush latencies (the ground truth of their percentiles). */
+#define MNSIM_IOC_DEV_LATENCIES	_IOWR(MNSIM_IOC_MAGIC, 4, struct mnsim_dev_latencies)
 
 #endif /* _UAPI_MNSIM_H */
