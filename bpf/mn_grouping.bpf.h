@@ -795,8 +795,10 @@ next:
 		cb = bpf_map_lookup_elem(&cbs, &id);
 		if (cb) {
 			/* the what-if's wait: voluntary off-CPU time */
-			if (t->sleep_voluntary)
+			if (t->sleep_voluntary) {
 				cb->t.sleep_ns += mn_sub_sat(ts, t->sleep_ts);
+				cb->t.wake = ts;
+			}
 			/* interrupts of this CPU count from now on */
 			if (sched_enabled) {
 				cb->irq_cpu = bpf_get_smp_processor_id();

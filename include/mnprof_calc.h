@@ -39,15 +39,23 @@
  *
  * For one single-pass callback (->invalidate, no MN_F_TWO_PASS), split its
  * time cb_time = pass1 into
- *   wait  = the longer of the device time from a completion source (the
- *           exact device latency above, when the source reported the
- *           completion within the callback) and the voluntary off-CPU time
- *           inside the callback (sleep_ns: the scheduler saw it sleep,
- *           which includes the wake-up after the completion: one such
- *           delay stays in the two-pass walk, in its longest wait);
+ *   wait  = the longer of
+ *           - with a completion source that saw the device work submitted
+ *             and completed inside the callback: submit to the callback's
+ *             end (the device time, then the wake-up and the return after
+ *             the completion);
+ *           - else the exact device latency above, when the source
+ *             reported the completion within the callback;
+ *           - with the scheduler traced: the voluntary off-CPU time inside
+ *             the callback (sleep_ns) plus its end after the last sleep
+ *             (wake: switched back in, the return);
  *           capped at cb_time
  *   oncpu = cb_time - wait: what the callback would still cost in its
  *           first pass once converted (preempted time stays in it)
+ * The blocking mechanics (a wake-up, a switch back in, the return from
+ * the wait) go with the wait, not with the on-CPU part: a converted walk
+ * blocks once, in the pass 2 of the longest wait, where a single-pass walk
+ * blocks in every callback (under TCG a wake-up costs hundreds of us).
  * Two-pass callbacks are not split: they are already converted (wait 0,
  * not convertible).
  *
@@ -173,6 +181,8 @@ MN_INLINE __u32 mn_event_idx(__u32 event)
  * @done: latest completion of a completion source (valid with @has_done)
  * @sleep_ns: voluntary off-CPU time inside pass 1 (switched out, not
  *	runnable); 0 when the scheduler is not traced
+ * @wake: end of the last voluntary sleep inside pass 1, when it was
+ *	switched back in (valid with @sleep_ns)
  * @two_pass: the notifier has ->invalidate_start (MN_F_TWO_PASS)
  */
 struct mn_cb_times {
@@ -183,6 +193,7 @@ struct mn_cb_times {
 	__u64 sub;
 	__u64 done;
 	__u64 sleep_ns;
+	__u64 wake;
 	__u8 has_pass2;
 	__u8 has_sub;
 	__u8 has_done;
@@ -260,9 +271,16 @@ MN_INLINE void mn_cb_compute(const struct mn_cb_times *t,
 	/* The what-if split, single-pass callbacks only. */
 	f->convertible = t->two_pass ? 0 : 1;
 	f->wait = 0;
-	if (f->convertible)
-		f->wait = mn_max64(f->devlat_exact ? f->devlat : 0,
-				   t->sleep_ns);
+	if (f->convertible) {
+		if (t->has_sub && t->has_done && t->sub >= t->b1 &&
+		    t->done <= t->e1)
+			f->wait = t->e1 - t->sub;
+		else if (f->devlat_exact)
+			f->wait = f->devlat;
+		if (t->sleep_ns)
+			f->wait = mn_max64(f->wait, t->sleep_ns +
+					   mn_sub_sat(t->e1, t->wake));
+	}
 	if (f->wait > f->cb_time)
 		f->wait = f->cb_time;
 	f->oncpu = f->cb_time - f->wait;

@@ -57,3 +57,12 @@ t_diag() {
 t_done() {
 	[ "$t_failed" = 0 ]
 }
+
+# vm_kept FILE: FILE holds what a tools/vmtest/run printed on stdout; keep
+# only what follows the last "vmtest: discarding this attempt" line (a VM
+# attempt run threw away and booted again; see tools/vmtest/run).
+vm_kept() {
+	grep -q '^vmtest: discarding this attempt' "$1" || return 0
+	awk 'FNR == NR { if (/^vmtest: discarding this attempt/) last = FNR; next }
+		FNR > last' "$1" "$1" >"$1.kept" && mv "$1.kept" "$1"
+}

@@ -231,6 +231,7 @@ static void sleep_close(struct mn_analyzer *a, struct cb *cb, uint64_t ts)
 	}
 	cb->c.sleeps++;
 	cb->c.sleep_ns += d;
+	cb->c.t.wake = ts;
 	if (cb->c.sleeps == 1 || d > cb->c.max_sleep_ns) {
 		cb->c.max_sleep_ns = d;
 		cb->c.max_sleep_stack = cb->sleep_stack;

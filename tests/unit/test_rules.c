@@ -498,8 +498,9 @@ TEST(rules_stale_completion)
  * One walk of single-pass callbacks, with a completion source: device i
  * (i = 0..3) begins at 1000 + 2000 i, submits 100 ns in, its work
  * completes 1,000,000 ns later and the callback returns 300 ns after
- * that. cb_time = 1,000,400, wait = 1,000,000, oncpu = 400 each. The walk
- * begins at 0 and ends 500 ns after the last callback.
+ * that. cb_time = 1,000,400; wait = 1,000,300 (submit to return: the device
+ * time and the 300 ns of wake-up and return after it), oncpu = 100 each.
+ * The walk begins at 0 and ends 500 ns after the last callback.
  */
 static uint64_t sp_walk(struct fx *f, uint64_t t0, uint64_t ops_b)
 {
@@ -533,33 +534,34 @@ TEST(rules_whatif_single_pass)
 	wall = sp_walk(&f, 0, OPS_ONE);
 	ovh = wall - cb_sum;
 	CHECK_EQ_U64(wall, 1000 + 4 * 1000400 + 3 * 2000 + 500);
-	CHECK_EQ_U64(f.inv[0].predicted, ovh + 4 * 400 + 1000000);
+	CHECK_EQ_U64(f.inv[0].predicted, ovh + 4 * 100 + 1000300);
 	CHECK(f.inv[0].callbacks[2].f.convertible &&
-	      f.inv[0].callbacks[2].f.wait == 1000000 &&
-	      f.inv[0].callbacks[2].f.oncpu == 400);
+	      f.inv[0].callbacks[2].f.wait == 1000300 &&
+	      f.inv[0].callbacks[2].f.oncpu == 100);
 	st = inv_get(&f.s, TID, 0);
-	CHECK(st && st->predicted_ns == ovh + 1600 + 1000000);
+	CHECK(st && st->predicted_ns == ovh + 400 + 1000300);
 	w = mn_summary_find_whatif(&f.s, &k);
 	CHECK(w && w->walks == 1 && w->callbacks == 4 && w->wall_ns == wall &&
-	      w->cb_ns == cb_sum && w->predicted_ns == ovh + 1600 + 1000000);
+	      w->cb_ns == cb_sum && w->predicted_ns == ovh + 400 + 1000300);
 
 	/* two drivers: each converted alone keeps the other's time */
 	wall = sp_walk(&f, 100000000, OPS_TWO);
 	w = mn_summary_find_whatif(&f.s, &k);
 	CHECK(w && w->walks == 2 && w->callbacks == 6 &&
-	      w->predicted_ns - (ovh + 1600 + 1000000) ==
-	      wall - 2 * 1000400 + 800 + 1000000);
+	      w->predicted_ns - (ovh + 400 + 1000300) ==
+	      wall - 2 * 1000400 + 200 + 1000300);
 	k.ops = OPS_TWO;
 	w = mn_summary_find_whatif(&f.s, &k);
 	CHECK(w && w->walks == 1 && w->callbacks == 2 &&
 	      w->cb_ns == 2 * 1000400ULL);
-	CHECK_EQ_U64(f.inv[1].predicted, ovh + 1600 + 1000000);
+	CHECK_EQ_U64(f.inv[1].predicted, ovh + 400 + 1000300);
 	fx_free(&f);
 }
 
 /*
  * Without a completion source the wait is the voluntary off-CPU time in
- * the callback; two-pass callbacks are already converted and a walk of
+ * the callback and its end after the last sleep (here 100 ns on CPU, 800
+ * us asleep, 99.9 us from the wake-up to the return); two-pass callbacks are already converted and a walk of
  * them predicts its own wall. Bounded drivers per walk: a fifth
  * single-pass driver in one walk counts MN_C_WHATIF_FULL once.
  */
@@ -580,9 +582,10 @@ TEST(rules_whatif_from_sleeps_and_bounds)
 		p1_end_sub(&f, t + 900000, TID, subof(i), 1, 0, false);
 	}
 	walk_end(&f, 2000000, TID, 0);
-	CHECK_EQ_U64(f.inv[0].callbacks[0].f.wait, 800000);
+	CHECK_EQ_U64(f.inv[0].callbacks[0].f.wait, 800000 + 99900);
+	CHECK_EQ_U64(f.inv[0].callbacks[0].f.oncpu, 100);
 	CHECK_EQ_U64(f.inv[0].predicted,
-		     2000000 - 1800000 + 2 * 100000 + 800000);
+		     2000000 - 1800000 + 2 * 100 + 899900);
 
 	walk_begin(&f, 3000000, TID);
 	p1_begin(&f, 3000100, TID, 0);
