@@ -127,7 +127,7 @@ echo "# the two-pass what-if against ground truth"
 # devices, under the same tracer, is printed, not asserted: with the
 # wake-up after each completion counted in the wait (include/mnprof_calc.h)
 # it was within 2 to 16% in most pairs here, but the single-pass walls of
-# three pairs in one run spread from 6806 to 8538 us on a busy host, and
+# three pairs in one run spread from 6806 to 8538 us, and
 # one pair in three was 31 to 47% high: this host's scheduling, not the
 # devices, decides that distance.
 common="--gpus 4 --latency-us 1000 --op munmap --iterations 200"
