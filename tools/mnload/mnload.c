@@ -958,6 +958,15 @@ static double ns_to_us(double ns)
 	return ns / 1000.0;
 }
 
+/* A JSON number of microseconds, 3 decimals, from @ns; null without @have. */
+static void json_us(char *buf, size_t len, bool have, double ns)
+{
+	if (have)
+		snprintf(buf, len, "%.3f", ns_to_us(ns));
+	else
+		snprintf(buf, len, "null");
+}
+
 static void print_header(const struct config *cfg, const struct device *devs)
 {
 	unsigned int i;
@@ -1032,26 +1041,13 @@ static void print_json(const struct config *cfg, const struct device *devs,
 	for (i = 0; !cfg->no_device && i < cfg->gpus; i++) {
 		const struct mnsim_dev_stats *st = &devs[i].stats;
 		char mean[32], max[32], p50[32], p99[32];
+		bool fl = st->flushes != 0, lat = devs[i].lat.n != 0;
 
-		if (devs[i].lat.n) {
-			snprintf(p50, sizeof(p50), "%.3f",
-				 ns_to_us((double)devs[i].lat.p50));
-			snprintf(p99, sizeof(p99), "%.3f",
-				 ns_to_us((double)devs[i].lat.p99));
-		} else {
-			snprintf(p50, sizeof(p50), "null");
-			snprintf(p99, sizeof(p99), "null");
-		}
-
-		if (st->flushes) {
-			snprintf(mean, sizeof(mean), "%.3f",
-				 ns_to_us((double)st->latency_ns_sum / (double)st->flushes));
-			snprintf(max, sizeof(max), "%.3f",
-				 ns_to_us((double)st->latency_ns_max));
-		} else {
-			snprintf(mean, sizeof(mean), "null");
-			snprintf(max, sizeof(max), "null");
-		}
+		json_us(mean, sizeof(mean), fl, fl ? (double)st->latency_ns_sum /
+						     (double)st->flushes : 0);
+		json_us(max, sizeof(max), fl, (double)st->latency_ns_max);
+		json_us(p50, sizeof(p50), lat, (double)devs[i].lat.p50);
+		json_us(p99, sizeof(p99), lat, (double)devs[i].lat.p99);
 		printf("%s{\"id\":%u,\"name\":\"mnsim%u\",\"mode\":\"%s\","
 		       "\"latency_us\":%u,\"jitter_us\":%u,\"flushes\":%" PRIu64 ","
 		       "\"device_mean_us\":%s,\"device_max_us\":%s,"
