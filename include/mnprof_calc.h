@@ -98,6 +98,10 @@ MN_INLINE __u64 mn_max64(__u64 a, __u64 b)
 /* floor(log2(v)) for v >= 1, 0 for v == 0. */
 MN_INLINE __u32 mn_log2(__u64 v)
 {
+#ifndef __bpf__
+	/* One instruction where the compiler has it (the analyzer's case). */
+	return 63 - (__u32)__builtin_clzll(v | 1);
+#else
 	__u32 r = 0, s;
 
 	s = (v > 0xffffffffULL) << 5;
@@ -117,6 +121,7 @@ MN_INLINE __u32 mn_log2(__u64 v)
 	r |= s;
 	r |= (__u32)(v >> 1);
 	return r;
+#endif
 }
 
 /*
@@ -162,6 +167,11 @@ MN_INLINE __u32 mn_hist_slot_log2(__u32 s)
 /* Histogram slot of a duration in ns, for a unit in ns (MN_UNIT_*). */
 MN_INLINE __u32 mn_hist_slot_ns(__u64 ns, __u64 unit_ns)
 {
+	/* Constant divisors: a multiplication instead of a division. */
+	if (unit_ns == MN_UNIT_US)
+		return mn_hist_slot(ns / MN_UNIT_US);
+	if (unit_ns == MN_UNIT_MS)
+		return mn_hist_slot(ns / MN_UNIT_MS);
 	return mn_hist_slot(unit_ns ? ns / unit_ns : ns);
 }
 

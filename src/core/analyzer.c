@@ -32,6 +32,7 @@ struct cb {
 	/* cookies submitted, to detach them from a->cookies when done */
 	uint64_t *cookies;
 	size_t nr_cookies, cap_cookies;
+	struct cb *next_free;	/* in a->free_cbs */
 };
 
 /* What-if accumulators of one driver (ops) in a walk (step 7). */
@@ -94,8 +95,26 @@ enum ck_state {
 	CK_DROPPED = 3,
 };
 
+/*
+ * Look-aside caches: each callback adds to four or five histograms and
+ * updates its device, a few times per event, and nearly always the same
+ * few. A direct-mapped table of positions in the summary's arrays, each
+ * checked against its key before use (so a reset or a collision only
+ * costs a real lookup), spares the hash and the probe.
+ */
+#define MN_LOOKASIDE	64	/* 1 << (64 - 58) */
+#define MN_FREE_CBS	256
+
 struct mn_analyzer {
 	struct mn_summary *s;
+	size_t hist_cache[MN_LOOKASIDE];
+	size_t dev_cache[MN_LOOKASIDE];
+	/* the task of the last event (most events follow one of their task) */
+	struct task *last_task;
+	struct task *spare_task;	/* freed, kept for the next walk */
+	/* freed callbacks kept for reuse, with their cookie arrays */
+	struct cb *free_cbs;
+	unsigned int nr_free_cbs;
 	const struct mn_stacks *stacks;
 	mn_invalidation_fn fn;
 	void *fn_ctx;
@@ -111,23 +130,55 @@ struct mn_analyzer {
 
 /* --- summary access ------------------------------------------------------- */
 
+static unsigned int lookaside_slot(const struct mn_dev_key *dev,
+				   uint32_t extra)
+{
+	uint64_t h = dev->ops ^ ((uint64_t)dev->kind << 48 |
+				 (uint64_t)dev->id << 24 | extra);
+
+	/* Multiplicative hashing: the top bits mix every input bit. */
+	return (unsigned int)((h * 0x9e3779b97f4a7c15ULL) >> 58);
+}
+
+/* The summary's device @key, added if new; NULL when out of memory. */
+static struct mn_device *dev_get(struct mn_analyzer *a,
+				 const struct mn_dev_key *key)
+{
+	size_t *c = &a->dev_cache[lookaside_slot(key, 0)];
+	struct mn_device *d;
+
+	if (*c < a->s->nr_devs && mn_dev_key_eq(&a->s->devs[*c].key, key))
+		return &a->s->devs[*c];
+	d = mn_summary_dev(a->s, key);
+	if (d)
+		*c = (size_t)(d - a->s->devs);
+	return d;
+}
+
 /* hist[dev, metric, ev] += v (DESIGN.md: count, sum, log2 slot). */
 static void hist_add(struct mn_analyzer *a, const struct mn_dev_key *dev,
 		     enum mn_metric metric, uint32_t ev, uint64_t v)
 {
+	static const struct mn_dev_key none;
 	struct mn_hist_key k;
 	struct mn_hist *h;
+	size_t *c;
 
 	memset(&k, 0, sizeof(k));
-	if (dev)
-		k.dev = *dev;
+	k.dev = dev ? *dev : none;
 	k.metric = metric;
 	k.event = ev;
-	h = mn_summary_hist(a->s, &k);
-	if (!h) {
-		a->st.oom++;
-		return;
+	c = &a->hist_cache[lookaside_slot(&k.dev, metric << 8 | ev)];
+	if (*c >= a->s->nr_hists || !mn_hist_key_eq(&a->s->hists[*c].key, &k)) {
+		long pos = mn_summary_hist_pos(a->s, &k);
+
+		if (pos < 0) {
+			a->st.oom++;
+			return;
+		}
+		*c = (size_t)pos;
 	}
+	h = &a->s->hists[*c].hist;
 	h->count++;
 	h->sum_ns += v;
 	h->slots[mn_hist_slot_ns(v, a->s->unit_ns)]++;
@@ -147,11 +198,24 @@ static void *ck_val(uint64_t gen, enum ck_state st)
 
 static struct cb *cb_new(struct mn_analyzer *a, const struct mn_event *e)
 {
-	struct cb *cb = calloc(1, sizeof(*cb));
+	struct cb *cb = a->free_cbs;
 	int i;
 
-	if (!cb)
-		return NULL;
+	if (cb) {
+		/* Keep the cookie array, forget the rest. */
+		uint64_t *cookies = cb->cookies;
+		size_t cap = cb->cap_cookies;
+
+		a->free_cbs = cb->next_free;
+		a->nr_free_cbs--;
+		memset(cb, 0, sizeof(*cb));
+		cb->cookies = cookies;
+		cb->cap_cookies = cap;
+	} else {
+		cb = calloc(1, sizeof(*cb));
+		if (!cb)
+			return NULL;
+	}
 	cb->gen = ++a->next_gen;
 	if (mn_hmap_put(&a->live, cb->gen, cb, NULL)) {
 		free(cb);
@@ -192,6 +256,12 @@ static void cb_free(struct mn_analyzer *a, struct cb *cb, bool completed)
 				    NULL);
 	}
 	mn_hmap_del(&a->live, cb->gen);
+	if (a->nr_free_cbs < MN_FREE_CBS) {
+		cb->next_free = a->free_cbs;
+		a->free_cbs = cb;
+		a->nr_free_cbs++;
+		return;
+	}
 	free(cb->cookies);
 	free(cb);
 }
@@ -215,6 +285,19 @@ static int cb_add_cookie(struct cb *cb, uint64_t cookie)
 	}
 	cb->cookies[cb->nr_cookies++] = cookie;
 	return 0;
+}
+
+/* @cookie completed and left a->cookies: cb_free() need not look for it. */
+static void cb_forget_cookie(struct cb *cb, uint64_t cookie)
+{
+	size_t i = cb->nr_cookies;
+
+	while (i--) {
+		if (cb->cookies[i] == cookie) {
+			cb->cookies[i] = cb->cookies[--cb->nr_cookies];
+			return;
+		}
+	}
 }
 
 static void sleep_close(struct mn_analyzer *a, struct cb *cb, uint64_t ts)
@@ -313,7 +396,7 @@ static void cb_complete(struct mn_analyzer *a, struct walk *w, struct cb *cb)
 	}
 	if (c->f.devlat_exact) {
 		hist_add(a, &c->dev, MN_M_DEVLAT, ev, c->f.devlat);
-		d = mn_summary_dev(a->s, &c->dev);
+		d = dev_get(a, &c->dev);
 		if (d)
 			d->has_completion = true;
 	} else {
@@ -371,17 +454,20 @@ static void pend_add(struct mn_analyzer *a, struct walk *w, struct cb *cb)
 {
 	uint64_t finish = cb->c.finish;
 	struct cb *old = NULL;
+	bool shared;
 	size_t ncap;
 	struct cb **n;
 
 	/* Pending anywhere? Then maybe here too (lost events), or elsewhere. */
-	if (mn_hmap_get(&a->finishes, finish)) {
+	shared = mn_hmap_get(&a->finishes, finish) != NULL;
+	if (shared) {
 		old = pend_take(a, w, finish);
 		if (old) {
 			a->st.pending_replaced++;
 			cb_free(a, old, false);
 		}
-		if (mn_hmap_get(&a->finishes, finish))
+		shared = mn_hmap_get(&a->finishes, finish) != NULL;
+		if (shared)
 			a->st.finish_shared++;
 	}
 	if (w->nr_pend == w->cap_pend) {
@@ -396,7 +482,10 @@ static void pend_add(struct mn_analyzer *a, struct walk *w, struct cb *cb)
 		w->cap_pend = ncap;
 	}
 	w->pend[w->nr_pend++] = cb;
-	finish_ref(a, finish, 1);
+	if (shared)
+		finish_ref(a, finish, 1);
+	else if (mn_hmap_put(&a->finishes, finish, (void *)1, NULL))
+		a->st.oom++;
 }
 
 /* Drop the callbacks walk @w still has pending, counting them in *@n. */
@@ -412,27 +501,51 @@ static void walk_drop_pending(struct mn_analyzer *a, struct walk *w,
 		finish_ref(a, w->pend[i]->c.finish, -1);
 		cb_free(a, w->pend[i], false);
 	}
-	free(w->pend);
-	w->pend = NULL;
-	w->nr_pend = w->cap_pend = w->pend_head = 0;
+	/* The array stays for the task's next walk (task_free() frees it). */
+	w->nr_pend = w->pend_head = 0;
 }
 
 /* --- tasks and walks ------------------------------------------------------ */
 
+/* Free a task and the arrays its walks kept for reuse. */
+static void task_free(struct task *t)
+{
+	unsigned int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < MN_WALK_DEPTH; i++) {
+		free(t->walks[i].cbs);
+		free(t->walks[i].pend);
+	}
+	free(t);
+}
+
 static struct task *task_get(struct mn_analyzer *a, uint32_t tid, bool create)
 {
-	struct task *t = mn_hmap_get(&a->tasks, tid);
+	struct task *t = a->last_task;
 
+	if (t && t->tid == tid)
+		return t;
+	t = mn_hmap_get(&a->tasks, tid);
+	if (t)
+		a->last_task = t;
 	if (t || !create)
 		return t;
-	t = calloc(1, sizeof(*t));
+	/* The spare task's walks are reset as they begin. */
+	t = a->spare_task;
+	a->spare_task = NULL;
+	if (!t)
+		t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->tid = tid;
+	t->depth = t->untraced = 0;
 	if (mn_hmap_put(&a->tasks, tid, t, NULL)) {
-		free(t);
+		task_free(t);
 		return NULL;
 	}
+	a->last_task = t;
 	return t;
 }
 
@@ -443,7 +556,13 @@ static void task_put(struct mn_analyzer *a, struct task *t)
 	if (t->depth || t->untraced)
 		return;
 	mn_hmap_del(&a->tasks, t->tid);
-	free(t);
+	if (a->last_task == t)
+		a->last_task = NULL;
+	/* One kept for the next walk: most tasks walk one at a time. */
+	if (!a->spare_task)
+		a->spare_task = t;
+	else
+		task_free(t);
 }
 
 /*
@@ -473,6 +592,20 @@ static struct cb *cur_cb(struct mn_analyzer *a, const struct mn_event *e,
 	return w->cur;
 }
 
+/* Zero a walk, keeping the arrays of the task's earlier walks. */
+static void walk_reset(struct walk *w)
+{
+	struct mn_callback *cbs = w->cbs;
+	struct cb **pend = w->pend;
+	size_t cap_cbs = w->cap_cbs, cap_pend = w->cap_pend;
+
+	memset(w, 0, sizeof(*w));
+	w->cbs = cbs;
+	w->cap_cbs = cap_cbs;
+	w->pend = pend;
+	w->cap_pend = cap_pend;
+}
+
 /* Step 1. */
 static void on_walk_begin(struct mn_analyzer *a, const struct mn_event *e)
 {
@@ -489,7 +622,7 @@ static void on_walk_begin(struct mn_analyzer *a, const struct mn_event *e)
 		return;
 	}
 	w = &t->walks[t->depth++];
-	memset(w, 0, sizeof(*w));
+	walk_reset(w);
 	w->begin_ts = e->ts;
 	w->mm = e->mm;
 	w->start = e->start;
@@ -648,8 +781,6 @@ static void on_walk_end(struct mn_analyzer *a, const struct mn_event *e)
 	}
 	w = &t->walks[--t->depth];
 	walk_end(a, w, e);
-	free(w->cbs);
-	w->cbs = NULL;
 	task_put(a, t);
 }
 
@@ -679,13 +810,12 @@ static void on_p1_begin(struct mn_analyzer *a, const struct mn_event *e)
 		return;
 	}
 	w->cur = cb;
-	if (!mn_summary_find_dev(a->s, &e->dev)) {
-		d = mn_summary_dev(a->s, &e->dev);
-		if (d)
-			d->info.sub = e->sub;
-		else
-			a->st.oom++;
-	}
+	/* A new device is named after its first subscription. */
+	d = dev_get(a, &e->dev);
+	if (!d)
+		a->st.oom++;
+	else if (!d->info.sub)
+		d->info.sub = e->sub;
 }
 
 /* Step 5. */
@@ -722,7 +852,7 @@ static void on_p1_end(struct mn_analyzer *a, const struct mn_event *e)
 	cb->c.has_finish = e->flags & MN_F_HAS_FINISH;
 	cb->c.finish = cb->c.has_finish ? e->cookie : 0;
 
-	d = mn_summary_dev(a->s, &cb->c.dev);
+	d = dev_get(a, &cb->c.dev);
 	if (d) {
 		d->info.first_pass++;
 		d->info.two_pass += cb->c.two_pass;
@@ -860,6 +990,7 @@ static void on_done(struct mn_analyzer *a, const struct mn_event *e)
 		return;
 	}
 	mn_hmap_del(&a->cookies, e->cookie);
+	cb_forget_cookie(cb, e->cookie);
 	if (!cb->c.t.has_done || e->ts > cb->c.t.done)
 		cb->c.t.done = e->ts;
 	cb->c.t.has_done = 1;
@@ -1020,13 +1151,15 @@ static void drop_open(struct mn_analyzer *a, bool count_open)
 			}
 			cb_free(a, w->cur, false);
 			walk_drop_pending(a, w, &open_pending);
-			free(w->cbs);
 		}
 		if (count_open)
 			a->st.open_walks += t->untraced;
-		free(t);
+		task_free(t);
 	}
 	mn_hmap_free(&a->tasks);
+	a->last_task = NULL;
+	task_free(a->spare_task);
+	a->spare_task = NULL;
 	if (count_open)
 		a->st.open_pending += open_pending;
 	/* Every callback is gone: forget their cookies. */
@@ -1042,9 +1175,16 @@ void mn_analyzer_finish(struct mn_analyzer *a)
 
 void mn_analyzer_free(struct mn_analyzer *a)
 {
+	struct cb *cb;
+
 	if (!a)
 		return;
 	drop_open(a, false);
+	while ((cb = a->free_cbs)) {
+		a->free_cbs = cb->next_free;
+		free(cb->cookies);
+		free(cb);
+	}
 	free(a);
 }
 

@@ -72,15 +72,15 @@ static int grow(struct mn_hmap *m)
 
 int mn_hmap_put(struct mn_hmap *m, uint64_t key, void *val, void **old)
 {
-	size_t i;
+	size_t i = 0;	/* an empty map always grows first */
 
 	if (old)
 		*old = NULL;
 	if (!val)
 		return -1;
-	/* Replacing never allocates, so it cannot fail. */
 	if (m->cap) {
 		i = find(m, key);
+		/* Replacing never allocates, so it cannot fail. */
 		if (m->slots[i].val) {
 			if (old)
 				*old = m->slots[i].val;
@@ -89,9 +89,11 @@ int mn_hmap_put(struct mn_hmap *m, uint64_t key, void *val, void **old)
 		}
 	}
 	/* Keep the load factor at or below 1/2: probes stay short. */
-	if ((m->nr + 1) * 2 > m->cap && grow(m))
-		return -1;
-	i = find(m, key);
+	if ((m->nr + 1) * 2 > m->cap) {
+		if (grow(m))
+			return -1;
+		i = find(m, key);
+	}
 	m->slots[i].key = key;
 	m->slots[i].val = val;
 	m->nr++;

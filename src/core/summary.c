@@ -105,24 +105,30 @@ const struct mn_hist *mn_summary_find_hist(const struct mn_summary *s,
 	return i < 0 ? NULL : &s->hists[i].hist;
 }
 
-struct mn_hist *mn_summary_hist(struct mn_summary *s,
-				const struct mn_hist_key *key)
+long mn_summary_hist_pos(struct mn_summary *s, const struct mn_hist_key *key)
 {
 	struct mn_hist_entry *e;
 	long i = hist_index(s, key);
 
 	if (i >= 0)
-		return &s->hists[i].hist;
+		return i;
 	if (reserve((void **)&s->hists, s->nr_hists, &s->cap_hists,
 		    sizeof(*s->hists)))
-		return NULL;
+		return -1;
 	e = &s->hists[s->nr_hists];
 	memset(e, 0, sizeof(*e));
 	e->key = *key;
 	if (mn_index_put(&s->hist_index, hist_hash(key), s->nr_hists))
-		return NULL;
-	s->nr_hists++;
-	return &e->hist;
+		return -1;
+	return (long)s->nr_hists++;
+}
+
+struct mn_hist *mn_summary_hist(struct mn_summary *s,
+				const struct mn_hist_key *key)
+{
+	long i = mn_summary_hist_pos(s, key);
+
+	return i < 0 ? NULL : &s->hists[i].hist;
 }
 
 struct mn_inv_stats *mn_summary_inv(struct mn_summary *s,

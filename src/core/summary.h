@@ -108,10 +108,13 @@ static inline bool mn_hist_key_eq(const struct mn_hist_key *a,
 /*
  * Find or add an entry; the new entry is zeroed (a new device gets a
  * default name from mn_device_default_name()). NULL only when out of
- * memory.
+ * memory. mn_summary_hist_pos() gives the histogram's position in
+ * s->hists instead (-1 when out of memory): positions stay valid until
+ * the next mn_summary_reset().
  */
 struct mn_hist *mn_summary_hist(struct mn_summary *s,
 				const struct mn_hist_key *key);
+long mn_summary_hist_pos(struct mn_summary *s, const struct mn_hist_key *key);
 struct mn_inv_stats *mn_summary_inv(struct mn_summary *s,
 				    const struct mn_inv_key *key);
 struct mn_device *mn_summary_dev(struct mn_summary *s,

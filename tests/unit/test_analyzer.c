@@ -916,6 +916,33 @@ TEST(analyzer_summary_sorted_between_events)
 	fx_free(&f);
 }
 
+/*
+ * The analyzer remembers where its histograms and devices are in the
+ * summary; a reset between walks (live intervals) starts them again.
+ */
+TEST(analyzer_summary_reset_between_walks)
+{
+	struct mn_hist h;
+	struct fx f;
+
+	fx_init(&f);
+	f.tgid = TGID;
+	four_device_walk(&f);
+	four_device_walk(&f);
+	mn_summary_reset(&f.s);
+	four_device_walk(&f);
+	h = hget(&f.s, simdev(3), MN_M_PASS2, 0);
+	CHECK_EQ_U64(h.count, 1);
+	CHECK_EQ_U64(h.sum_ns, 7000);
+	h = wget(&f.s, MN_M_SERIAL, 0);
+	CHECK_EQ_U64(h.count, 1);
+	CHECK_EQ_U64(h.sum_ns, 1906000);
+	CHECK_EQ_U64(f.s.nr_devs, 4);
+	CHECK_EQ_U64(f.s.devs[0].info.first_pass, 1);
+	CHECK_EQ_U64(f.s.nr_hists, 18);
+	fx_free(&f);
+}
+
 TEST(analyzer_counters_merge)
 {
 	uint64_t mine[MN_C_NR], rec[MN_C_NR];
