@@ -117,6 +117,11 @@ struct mn_walk {
 	__u8 drv_full;
 	__u8 pad[4];
 	char comm[MN_COMM_LEN];
+	/* a kprobe'd callback's arguments, for its kretprobe */
+	__u64 kp_sub;
+	__u64 kp_range;
+	__u64 kp_seq;
+	__u64 kp_arg;
 };
 
 /**

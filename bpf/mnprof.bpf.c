@@ -21,6 +21,9 @@
  *               invalidate_start, invalidate_finish implementations found
  *               in BTF), retsnoop-style.
  *
+ *               Callbacks ftrace cannot patch (code built without its call
+ *               sites) get a kprobe/kretprobe pair instead.
+ *
  * Plus, with either source: the completion sources of drivers (mnsim, xe)
  * and, for `check`/`record`, sched_switch.
  */
@@ -249,6 +252,116 @@ SEC("fexit")
 int BPF_PROG(fe_finish_end, struct mmu_interval_notifier_finish *finish)
 {
 	return on_p2_end(bpf_ktime_get_ns(), (__u64)finish, NULL);
+}
+
+/* --- kprobe fallback: callbacks ftrace cannot patch --------------------------- */
+
+/*
+ * A callback in code built without ftrace's call sites (the kernel's lib/,
+ * test_hmm among it; notrace functions) takes no fentry program, but a
+ * kprobe (a breakpoint) works anywhere. The loader attaches these where
+ * fentry fails for that reason. A kretprobe sees only the return value:
+ * the entry keeps the arguments in the walk the callback runs in (a walk
+ * nested inside the callback has its own), and the exit takes them back.
+ */
+static __always_inline void kp_keep(__u64 sub, __u64 range, __u64 seq,
+				    __u64 arg)
+{
+	struct mn_task *t;
+	struct mn_walk *w;
+
+	if (!walk_get(&t, &w) || !w)
+		return;
+	w->kp_sub = sub;
+	w->kp_range = range;
+	w->kp_seq = seq;
+	w->kp_arg = arg;
+}
+
+/* The kept arguments (all 0 outside a traced walk). */
+static __always_inline void kp_take(__u64 *sub, struct mn_range_v *r,
+				    __u64 *arg)
+{
+	struct mn_task *t;
+	struct mn_walk *w;
+
+	*sub = 0;
+	*arg = 0;
+	range_init(r, NULL, 0);
+	if (!walk_get(&t, &w) || !w)
+		return;
+	*sub = w->kp_sub;
+	*arg = w->kp_arg;
+	range_init(r, (const struct mmu_notifier_range *)w->kp_range,
+		   w->kp_seq);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_inv_begin, struct mmu_interval_notifier *sub,
+	       const struct mmu_notifier_range *range, unsigned long cur_seq)
+{
+	struct mn_range_v r;
+
+	kp_keep((__u64)sub, (__u64)range, cur_seq, 0);
+	range_init(&r, range, cur_seq);
+	return on_p1_begin(sub, &r);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kp_inv_end)
+{
+	__u64 ts = bpf_ktime_get_ns();
+	bool ret = PT_REGS_RC(ctx) & 0xff;	/* a bool is in %al */
+	struct mn_range_v r;
+	__u64 sub, arg;
+
+	kp_take(&sub, &r, &arg);
+	return on_p1_end(ts, (struct mmu_interval_notifier *)sub, &r, ret, 0);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_start_begin, struct mmu_interval_notifier *sub,
+	       const struct mmu_notifier_range *range, unsigned long cur_seq,
+	       struct mmu_interval_notifier_finish **finish)
+{
+	struct mn_range_v r;
+
+	kp_keep((__u64)sub, (__u64)range, cur_seq, (__u64)finish);
+	range_init(&r, range, cur_seq);
+	return on_p1_begin(sub, &r);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kp_start_end)
+{
+	__u64 ts = bpf_ktime_get_ns();
+	bool ret = PT_REGS_RC(ctx) & 0xff;
+	struct mn_range_v r;
+	__u64 sub, pfin, fin = 0;
+
+	kp_take(&sub, &r, &pfin);
+	if (ret && pfin)
+		bpf_probe_read_kernel(&fin, sizeof(fin), (void *)pfin);
+	return on_p1_end(ts, (struct mmu_interval_notifier *)sub, &r, ret,
+			 fin);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_finish_begin, struct mmu_interval_notifier_finish *finish)
+{
+	kp_keep(0, 0, 0, (__u64)finish);
+	return on_p2_begin((__u64)finish, BPF_CORE_READ(finish, notifier));
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kp_finish_end)
+{
+	__u64 ts = bpf_ktime_get_ns();
+	struct mn_range_v r;
+	__u64 sub, fin;
+
+	kp_take(&sub, &r, &fin);
+	return on_p2_end(ts, fin, NULL);
 }
 
 /* --- completion sources ------------------------------------------------------ */

@@ -261,4 +261,16 @@ struct ib_umem_odp___mn {
 	struct mmu_interval_notifier notifier;
 } __attribute__((preserve_access_index));
 
+/*
+ * x86-64 registers as a kprobe's context holds them: the UAPI layout
+ * (asm/ptrace.h), which bpf_tracing.h's PT_REGS_* macros expect outside
+ * the kernel. A context is accessed by offset, not relocated: no
+ * preserve_access_index here.
+ */
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	unsigned long rax, rcx, rdx, rsi, rdi, orig_rax;
+	unsigned long rip, cs, eflags, rsp, ss;
+};
+
 #endif /* MNPROF_KERNEL_H */

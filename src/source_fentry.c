@@ -17,6 +17,11 @@
  *   later gets its template from a second instance of the BPF object that
  *   shares every map with the first.
  *
+ * A callback that ftrace cannot patch (code built without its call sites:
+ * the kernel's lib/, test_hmm among it; notrace) gets a kprobe and a
+ * kretprobe instead, from a third instance of the object (its kp_*
+ * programs), loaded when the first such callback shows up.
+ *
  * Modules loaded after the start are scanned when the loader notices them
  * (mn_loader_poll(): once a second) and their callbacks attached. A traced
  * module cannot be unloaded while mnprof runs: the kernel holds a
@@ -48,6 +53,8 @@ struct fe_role {
 	struct mnprof_bpf *tmpl;	/* where the loaded template is */
 	struct mnprof_bpf *inst;	/* a second instance of ours, if any */
 	bool failed;			/* loading it failed: role not traced */
+	struct mnprof_bpf *kp;		/* the kprobe pair's instance */
+	bool kp_failed;
 };
 
 struct fe_state {
@@ -58,7 +65,10 @@ struct fe_state {
 	size_t nr_found;
 	char **known;			/* modules scanned */
 	size_t nr_known;
+	struct bpf_link **kp_links;	/* kprobes and kretprobes */
+	size_t nr_kp, cap_kp;
 	unsigned int callbacks;		/* functions attached */
+	unsigned int kprobed;		/* of them, through kprobes */
 	unsigned int failed;		/* functions that could not be */
 };
 
@@ -101,6 +111,26 @@ static void role_progs(struct mnprof_bpf *sk, enum mn_role role,
 	}
 }
 
+/* The kprobe fallback's programs of a role. */
+static void role_kprogs(struct mnprof_bpf *sk, enum mn_role role,
+			struct bpf_program **begin, struct bpf_program **end)
+{
+	switch (role) {
+	case MN_ROLE_INVALIDATE:
+		*begin = sk->progs.kp_inv_begin;
+		*end = sk->progs.kp_inv_end;
+		break;
+	case MN_ROLE_START:
+		*begin = sk->progs.kp_start_begin;
+		*end = sk->progs.kp_start_end;
+		break;
+	default:
+		*begin = sk->progs.kp_finish_begin;
+		*end = sk->progs.kp_finish_end;
+		break;
+	}
+}
+
 static void set_autoload_all(struct bpf_object *obj, bool on)
 {
 	struct bpf_program *p;
@@ -110,57 +140,163 @@ static void set_autoload_all(struct bpf_object *obj, bool on)
 }
 
 /*
- * Load the template instance of @role, verified for function @t: a second
- * instance of the BPF object whose maps are the loader's.
+ * A second instance of the BPF object whose maps are the loader's, every
+ * program off: the caller turns on what it loads.
  */
+static struct mnprof_bpf *instance_open(struct mn_loader *l, int *ret)
+{
+	struct bpf_map *m, *mine;
+	struct mnprof_bpf *inst;
+
+	inst = mnprof_bpf__open();
+	if (!inst) {
+		*ret = -errno;
+		return NULL;
+	}
+	bpf_object__for_each_map(m, inst->obj) {
+		mine = bpf_object__find_map_by_name(l->skel->obj,
+						    bpf_map__name(m));
+		*ret = mine ? bpf_map__reuse_fd(m, bpf_map__fd(mine)) : -ENOENT;
+		if (*ret) {
+			mnprof_bpf__destroy(inst);
+			return NULL;
+		}
+	}
+	set_autoload_all(inst->obj, false);
+	return inst;
+}
+
+static void role_load_failed(struct mn_loader *l, enum mn_role role,
+			     const char *what, int ret)
+{
+	fprintf(stderr, "mnprof: warning: the %s programs for ->%s callbacks failed to load (%s): those callbacks are not traced%s\n",
+		what, mn_role_name(role), strerror(ret < 0 ? -ret : EINVAL),
+		l->opts.verbose ? "" : " (run with -v for libbpf's log)");
+}
+
+/* Load the template instance of @role, verified for function @t. */
 static int role_load(struct mn_loader *l, struct fe_state *st,
 		     enum mn_role role, const struct mn_target *t)
 {
 	struct fe_role *r = &st->roles[role];
 	struct bpf_program *b, *e;
-	struct bpf_map *m, *mine;
 	struct mnprof_bpf *inst;
 	int ret;
 
 	if (r->tmpl || r->failed)
 		return r->tmpl ? 0 : -EINVAL;
-	inst = mnprof_bpf__open();
-	if (!inst)
-		return -errno;
-	bpf_object__for_each_map(m, inst->obj) {
-		mine = bpf_object__find_map_by_name(l->skel->obj,
-						    bpf_map__name(m));
-		if (!mine) {
-			ret = -ENOENT;
-			goto fail;
-		}
-		ret = bpf_map__reuse_fd(m, bpf_map__fd(mine));
-		if (ret)
-			goto fail;
+	inst = instance_open(l, &ret);
+	if (inst) {
+		role_progs(inst, role, &b, &e);
+		bpf_program__set_autoload(b, true);
+		bpf_program__set_autoload(e, true);
+		ret = bpf_program__set_attach_target(b, 0, t->func);
+		if (!ret)
+			ret = bpf_program__set_attach_target(e, 0, t->func);
+		if (!ret)
+			ret = mnprof_bpf__load(inst);
 	}
-	set_autoload_all(inst->obj, false);
-	role_progs(inst, role, &b, &e);
-	bpf_program__set_autoload(b, true);
-	bpf_program__set_autoload(e, true);
-	ret = bpf_program__set_attach_target(b, 0, t->func);
-	if (!ret)
-		ret = bpf_program__set_attach_target(e, 0, t->func);
-	if (!ret)
-		ret = mnprof_bpf__load(inst);
-	if (ret)
-		goto fail;
+	if (ret) {
+		mnprof_bpf__destroy(inst);
+		r->failed = true;
+		role_load_failed(l, role, "fentry", ret);
+		return ret;
+	}
 	r->inst = inst;
 	r->tmpl = inst;
 	mn_loader_vlog(l, "fentry: %s template loaded (verified for %s%s%s)",
 		       mn_role_name(role), t->func, t->module[0] ? " in " : "",
 		       t->module);
 	return 0;
-fail:
-	mnprof_bpf__destroy(inst);
-	r->failed = true;
-	fprintf(stderr, "mnprof: warning: the fentry programs for ->%s callbacks failed to load (%s): those callbacks are not traced%s\n",
-		mn_role_name(role), strerror(ret < 0 ? -ret : EINVAL),
-		l->opts.verbose ? "" : " (run with -v for libbpf's log)");
+}
+
+/* Load the kprobe pair of @role, once. */
+static int role_kp_load(struct mn_loader *l, struct fe_state *st,
+			enum mn_role role)
+{
+	struct fe_role *r = &st->roles[role];
+	struct bpf_program *b, *e;
+	struct mnprof_bpf *inst;
+	int ret;
+
+	if (r->kp || r->kp_failed)
+		return r->kp ? 0 : -EINVAL;
+	inst = instance_open(l, &ret);
+	if (inst) {
+		role_kprogs(inst, role, &b, &e);
+		bpf_program__set_autoload(b, true);
+		bpf_program__set_autoload(e, true);
+		ret = mnprof_bpf__load(inst);
+	}
+	if (ret) {
+		mnprof_bpf__destroy(inst);
+		r->kp_failed = true;
+		role_load_failed(l, role, "kprobe", ret);
+		return ret;
+	}
+	r->kp = inst;
+	mn_loader_vlog(l, "kprobe: %s programs loaded", mn_role_name(role));
+	return 0;
+}
+
+static int kp_keep_link(struct fe_state *st, struct bpf_link *link)
+{
+	struct bpf_link **n;
+
+	if (st->nr_kp == st->cap_kp) {
+		size_t cap = st->cap_kp ? st->cap_kp * 2 : 8;
+
+		n = realloc(st->kp_links, cap * sizeof(*n));
+		if (!n) {
+			bpf_link__destroy(link);
+			return -ENOMEM;
+		}
+		st->kp_links = n;
+		st->cap_kp = cap;
+	}
+	st->kp_links[st->nr_kp++] = link;
+	return 0;
+}
+
+/*
+ * A kretprobe and a kprobe on @t (exit first, as for fentry). 0, or a
+ * negative errno with the reason in @why.
+ */
+static int kp_attach(struct mn_loader *l, struct fe_state *st,
+		     const struct mn_target *t, char *why, size_t whylen)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, ret_opts, .retprobe = true);
+	struct bpf_program *b, *e;
+	struct bpf_link *link;
+	char sym[sizeof(t->module) + sizeof(t->func) + 1];
+	int ret;
+
+	ret = role_kp_load(l, st, t->role);
+	if (ret) {
+		snprintf(why, whylen, "ftrace cannot patch it (built without its call sites, or notrace) and the kprobe programs did not load");
+		return ret;
+	}
+	role_kprogs(st->roles[t->role].kp, t->role, &b, &e);
+	/*
+	 * By name: the kernel looks it up in kallsyms, modules included, and
+	 * refuses a name that is not unique; then MOD:SYM (legacy kprobes).
+	 */
+	snprintf(sym, sizeof(sym), "%s", t->func);
+	link = bpf_program__attach_kprobe_opts(e, sym, &ret_opts);
+	if (!link && t->module[0]) {
+		snprintf(sym, sizeof(sym), "%s:%s", t->module, t->func);
+		link = bpf_program__attach_kprobe_opts(e, sym, &ret_opts);
+	}
+	ret = link ? kp_keep_link(st, link) : -errno;
+	if (!ret) {
+		link = bpf_program__attach_kprobe_opts(b, sym, NULL);
+		ret = link ? kp_keep_link(st, link) : -errno;
+	}
+	if (ret == -EINVAL)	/* trace_kprobe's notrace check */
+		snprintf(why, whylen, "ftrace cannot patch it (built without its call sites, or notrace) and this kernel refuses kprobes there too (CONFIG_KPROBE_EVENTS_ON_NOTRACE is off); its walks are still measured, its callbacks not");
+	else if (ret)
+		snprintf(why, whylen, "ftrace cannot patch it (built without its call sites, or notrace) and a kprobe on %s failed: %s",
+			 sym, strerror(-ret));
 	return ret;
 }
 
@@ -189,11 +325,20 @@ static void attach_target(struct mn_loader *l, struct fe_state *st,
 			ret = mn_mass_attach(&st->mass, b, t->btf_id, fd, why,
 					     sizeof(why));
 	}
+	if (ret && mn_probe_ftrace_location(t->func, t->module) == 0) {
+		/* no ftrace call site: a breakpoint instead */
+		ret = kp_attach(l, st, t, why, sizeof(why));
+		if (!ret) {
+			st->callbacks++;
+			st->kprobed++;
+			mn_loader_vlog(l, "kprobe: tracing %s (->%s%s%s): ftrace cannot patch it",
+				       t->func, mn_role_name(t->role),
+				       t->module[0] ? ", module " : "", t->module);
+			return;
+		}
+	}
 	if (ret) {
 		st->failed++;
-		if (mn_probe_ftrace_location(t->func, t->module) == 0)
-			snprintf(why, sizeof(why),
-				 "ftrace cannot patch it (not in available_filter_functions: built without -pg, as the kernel's lib/ is, or notrace); its walks are still measured, its callbacks not");
 		fprintf(stderr, "mnprof: warning: cannot trace %s (->%s%s%s): %s\n",
 			t->func, mn_role_name(t->role),
 			t->module[0] ? ", module " : "", t->module, why);
@@ -350,8 +495,8 @@ static int fe_attach(struct mn_loader *l, char *err, size_t errlen)
 	free(st->found);
 	st->found = NULL;
 	st->nr_found = 0;
-	mn_loader_vlog(l, "fentry: %u callbacks traced, %u could not be; two-pass API: %s",
-		       st->callbacks, st->failed,
+	mn_loader_vlog(l, "fentry: %u callbacks traced (%u through kprobes), %u could not be; two-pass API: %s",
+		       st->callbacks, st->kprobed, st->failed,
 		       mn_protos_two_pass(&st->protos) ? "yes" : "no (before Linux 7.1)");
 	/* the walk last: a walk seen at all is seen with its callbacks */
 	for (i = 0; i < sizeof(walk) / sizeof(walk[0]); i++) {
@@ -383,8 +528,13 @@ static void fe_close(struct mn_loader *l)
 	if (!st)
 		return;
 	mn_mass_free(&st->mass);
-	for (i = 0; i < MN_ROLE_NR; i++)
+	for (i = 0; i < st->nr_kp; i++)
+		bpf_link__destroy(st->kp_links[i]);
+	free(st->kp_links);
+	for (i = 0; i < MN_ROLE_NR; i++) {
 		mnprof_bpf__destroy(st->roles[i].inst);
+		mnprof_bpf__destroy(st->roles[i].kp);
+	}
 	for (i = 0; i < st->nr_known; i++)
 		free(st->known[i]);
 	free(st->known);
