@@ -62,9 +62,7 @@ static __always_inline void walk_whatif_add(struct mn_walk *w,
 
 	if (!f->convertible)
 		return;
-	w->sp_cb_sum += f->cb_time;
-	w->sp_oncpu_sum += f->oncpu;
-	w->sp_max_wait = mn_max64(w->sp_max_wait, f->wait);
+	mn_whatif_add(&w->sp, f);
 	for (i = 0; i < MN_WHATIF_DRIVERS; i++) {
 		if (i < w->nr_drv && w->drv[i].ops == cb->dev.ops) {
 			d = &w->drv[i];
@@ -84,10 +82,7 @@ static __always_inline void walk_whatif_add(struct mn_walk *w,
 		d->ops = cb->dev.ops;
 		w->nr_drv = i + 1;
 	}
-	d->ncb++;
-	d->cb_sum += f->cb_time;
-	d->oncpu_sum += f->oncpu;
-	d->max_wait = mn_max64(d->max_wait, f->wait);
+	mn_whatif_add(&d->acc, f);
 }
 
 /* What-if per driver at the end of a walk of wall time @wall. */
@@ -120,12 +115,11 @@ static __always_inline void walk_whatif_end(const struct mn_walk *w,
 				continue;
 		}
 		__sync_fetch_and_add(&wi->walks, 1);
-		__sync_fetch_and_add(&wi->callbacks, d->ncb);
+		__sync_fetch_and_add(&wi->callbacks, d->acc.ncb);
 		__sync_fetch_and_add(&wi->wall_ns, wall);
-		__sync_fetch_and_add(&wi->cb_ns, d->cb_sum);
+		__sync_fetch_and_add(&wi->cb_ns, d->acc.cb_sum);
 		__sync_fetch_and_add(&wi->predicted_ns,
-				     mn_whatif_wall(wall, d->cb_sum, d->oncpu_sum,
-						    d->max_wait));
+				     mn_whatif_wall(wall, &d->acc));
 	}
 }
 
@@ -325,8 +319,7 @@ static __always_inline int on_walk_end(__u64 ts, struct mn_range_v *r,
 	ev = mn_event_idx(w->event);
 	wall = mn_sub_sat(ts, w->begin);
 	serial = mn_walk_serial(wall, w->cb_sum, w->contrib_sum);
-	predicted = mn_whatif_wall(wall, w->sp_cb_sum, w->sp_oncpu_sum,
-				   w->sp_max_wait);
+	predicted = mn_whatif_wall(wall, &w->sp);
 
 	ik.tgid = w->tgid;
 	ik.event = ev;

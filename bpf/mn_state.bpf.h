@@ -77,10 +77,7 @@ struct mn_cb {
  */
 struct mn_wdrv {
 	__u64 ops;
-	__u64 ncb;
-	__u64 cb_sum;
-	__u64 oncpu_sum;
-	__u64 max_wait;
+	struct mn_whatif_acc acc;
 };
 
 /**
@@ -88,8 +85,7 @@ struct mn_wdrv {
  * @begin: walk begin timestamp
  * @cur_cb: id of the callback running in it (0: none)
  * @ncb, @n2, @cb_sum, @contrib_sum, @bound: accumulators (DESIGN.md)
- * @sp_cb_sum, @sp_oncpu_sum, @sp_max_wait: the what-if over every
- *	single-pass callback of the walk
+ * @sp: the what-if over every single-pass callback of the walk
  * @drv: the what-if per driver, @nr_drv of them; @drv_full: a walk with
  *	more single-pass drivers (counted once)
  * @tgid: process of the walking task
@@ -105,9 +101,7 @@ struct mn_walk {
 	__u64 n2;
 	__u64 cb_sum;
 	__u64 contrib_sum;
-	__u64 sp_cb_sum;
-	__u64 sp_oncpu_sum;
-	__u64 sp_max_wait;
+	struct mn_whatif_acc sp;
 	struct mn_wdrv drv[MN_WHATIF_DRIVERS];
 	__u32 tgid;
 	__u32 event;

@@ -52,6 +52,9 @@
  *           capped at cb_time
  *   oncpu = cb_time - wait: what the callback would still cost in its
  *           first pass once converted (preempted time stays in it)
+ *   tail  = the end of the wait after the device was done: from the
+ *           completion (or from the switch back in after the last sleep)
+ *           to the callback's end, the wake-up and the return
  * The blocking mechanics (a wake-up, a switch back in, the return from
  * the wait) go with the wait, not with the on-CPU part: a converted walk
  * blocks once, in the pass 2 of the longest wait, where a single-pass walk
@@ -59,12 +62,15 @@
  * Two-pass callbacks are not split: they are already converted (wait 0,
  * not convertible).
  *
- * For one walk, over a set of its single-pass callbacks:
- *   predicted wall = (wall - sum(cb_time)) + sum(oncpu) + max(wait)
+ * For one walk, over a set of its single-pass callbacks (mn_whatif_acc):
+ *   predicted wall = (wall - sum(cb_time)) + sum(oncpu)
+ *                    + max(wait - tail) + mean(tail)
  * i.e. the walk's own overhead and every other callback as measured, the
  * converted callbacks' first passes one after another, and their waits
- * overlapping, so that the longest one is what is left to wait for in the
- * finish pass. Over every single-pass callback of the walk: its
+ * overlapping, so that the longest device time is what is left to wait
+ * for in the finish pass, followed by one wake-up: the mean of the
+ * measured ones (the tail of the longest wait would be the largest of N
+ * draws of the wake-up delay, where a converted walk pays one). Over every single-pass callback of the walk: its
  * predicted_ns (struct mn_inv_stats); over the callbacks of one driver
  * (ops) only: that driver's what-if (struct mn_whatif), the walk with that
  * driver alone converted. A walk without single-pass callbacks predicts
@@ -224,6 +230,8 @@ struct mn_cb_times {
  * @bound: @contrib is an upper bound (second pass, no completion source)
  * @wait: what-if: the wait a conversion would overlap (0 unless
  *	@convertible)
+ * @tail: what-if: the end of @wait after the device was done (the wake-up
+ *	and the return), 0 when unknown
  * @oncpu: what-if: cb_time - wait
  * @convertible: a single-pass callback, counted in the what-if
  */
@@ -235,6 +243,7 @@ struct mn_cb_figures {
 	__u64 contrib;
 	__u64 cb_time;
 	__u64 wait;
+	__u64 tail;
 	__u64 oncpu;
 	__u8 has_pass2;
 	__u8 devlat_exact;
@@ -281,18 +290,25 @@ MN_INLINE void mn_cb_compute(const struct mn_cb_times *t,
 	/* The what-if split, single-pass callbacks only. */
 	f->convertible = t->two_pass ? 0 : 1;
 	f->wait = 0;
+	f->tail = 0;
 	if (f->convertible) {
 		if (t->has_sub && t->has_done && t->sub >= t->b1 &&
-		    t->done <= t->e1)
+		    t->done <= t->e1) {
 			f->wait = t->e1 - t->sub;
-		else if (f->devlat_exact)
+			f->tail = t->e1 - t->done;
+		} else if (f->devlat_exact) {
 			f->wait = f->devlat;
-		if (t->sleep_ns)
-			f->wait = mn_max64(f->wait, t->sleep_ns +
-					   mn_sub_sat(t->e1, t->wake));
+		}
+		if (t->sleep_ns &&
+		    t->sleep_ns + mn_sub_sat(t->e1, t->wake) > f->wait) {
+			f->wait = t->sleep_ns + mn_sub_sat(t->e1, t->wake);
+			f->tail = mn_sub_sat(t->e1, t->wake);
+		}
 	}
 	if (f->wait > f->cb_time)
 		f->wait = f->cb_time;
+	if (f->tail > f->wait)
+		f->tail = f->wait;
 	f->oncpu = f->cb_time - f->wait;
 }
 
@@ -303,14 +319,39 @@ MN_INLINE __u64 mn_walk_serial(__u64 wall, __u64 cb_time_sum,
 	return mn_sub_sat(wall, cb_time_sum) + contrib_sum;
 }
 
-/*
- * What-if wall of a walk (see the comment at the top): @cb_sum, @oncpu_sum
- * and @max_wait over the converted callbacks.
+/**
+ * struct mn_whatif_acc - the what-if over a set of single-pass callbacks of
+ * one walk (all of them, or one driver's)
+ * @ncb: callbacks
+ * @cb_sum: their cb_time
+ * @oncpu_sum: their oncpu
+ * @max_dev: the longest wait without its tail
+ * @tail_sum: their tails
  */
-MN_INLINE __u64 mn_whatif_wall(__u64 wall, __u64 cb_sum, __u64 oncpu_sum,
-			       __u64 max_wait)
+struct mn_whatif_acc {
+	__u64 ncb;
+	__u64 cb_sum;
+	__u64 oncpu_sum;
+	__u64 max_dev;
+	__u64 tail_sum;
+};
+
+MN_INLINE void mn_whatif_add(struct mn_whatif_acc *a,
+			     const struct mn_cb_figures *f)
 {
-	return mn_sub_sat(wall, cb_sum) + oncpu_sum + max_wait;
+	a->ncb++;
+	a->cb_sum += f->cb_time;
+	a->oncpu_sum += f->oncpu;
+	a->max_dev = mn_max64(a->max_dev, f->wait - f->tail);
+	a->tail_sum += f->tail;
+}
+
+/* What-if wall of a walk of wall time @wall: see the comment at the top. */
+MN_INLINE __u64 mn_whatif_wall(__u64 wall, const struct mn_whatif_acc *a)
+{
+	__u64 w = mn_sub_sat(wall, a->cb_sum) + a->oncpu_sum + a->max_dev;
+
+	return a->ncb ? w + a->tail_sum / a->ncb : w;
 }
 
 #endif /* MNPROF_CALC_H */

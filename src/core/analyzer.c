@@ -38,8 +38,7 @@ struct cb {
 /* What-if accumulators of one driver (ops) in a walk (step 7). */
 struct wdrv {
 	uint64_t ops;
-	uint32_t ncb;
-	uint64_t cb_sum, oncpu_sum, max_wait;
+	struct mn_whatif_acc acc;
 };
 
 /* An open walk (step 1). */
@@ -55,7 +54,7 @@ struct walk {
 	uint64_t cb_sum, contrib_sum;
 	bool bound;
 	/* what-if over every single-pass callback, and per driver */
-	uint64_t sp_cb_sum, sp_oncpu_sum, sp_max_wait;
+	struct mn_whatif_acc sp;
 	struct wdrv drv[MN_WHATIF_DRIVERS];
 	unsigned int nr_drv;
 	bool drv_full;
@@ -355,9 +354,7 @@ static void walk_whatif_add(struct mn_analyzer *a, struct walk *w,
 
 	if (!c->f.convertible)
 		return;
-	w->sp_cb_sum += c->f.cb_time;
-	w->sp_oncpu_sum += c->f.oncpu;
-	w->sp_max_wait = mn_max64(w->sp_max_wait, c->f.wait);
+	mn_whatif_add(&w->sp, &c->f);
 	for (i = 0; i < w->nr_drv; i++) {
 		if (w->drv[i].ops == c->dev.ops)
 			d = &w->drv[i];
@@ -373,10 +370,7 @@ static void walk_whatif_add(struct mn_analyzer *a, struct walk *w,
 		memset(d, 0, sizeof(*d));
 		d->ops = c->dev.ops;
 	}
-	d->ncb++;
-	d->cb_sum += c->f.cb_time;
-	d->oncpu_sum += c->f.oncpu;
-	d->max_wait = mn_max64(d->max_wait, c->f.wait);
+	mn_whatif_add(&d->acc, &c->f);
 }
 
 /* Step 7: a callback is complete; it belongs to walk @w. */
@@ -710,11 +704,10 @@ static void walk_whatif_end(struct mn_analyzer *a, const struct walk *w,
 			continue;
 		}
 		wi->walks++;
-		wi->callbacks += d->ncb;
+		wi->callbacks += d->acc.ncb;
 		wi->wall_ns += wall;
-		wi->cb_ns += d->cb_sum;
-		wi->predicted_ns += mn_whatif_wall(wall, d->cb_sum,
-						   d->oncpu_sum, d->max_wait);
+		wi->cb_ns += d->acc.cb_sum;
+		wi->predicted_ns += mn_whatif_wall(wall, &d->acc);
 	}
 }
 
@@ -739,8 +732,7 @@ static void walk_end(struct mn_analyzer *a, struct walk *w,
 	}
 	wall = mn_sub_sat(e->ts, w->begin_ts);
 	serial = mn_walk_serial(wall, w->cb_sum, w->contrib_sum);
-	predicted = mn_whatif_wall(wall, w->sp_cb_sum, w->sp_oncpu_sum,
-				   w->sp_max_wait);
+	predicted = mn_whatif_wall(wall, &w->sp);
 	memset(&k, 0, sizeof(k));
 	k.tgid = w->tgid;
 	k.event = ev;

@@ -559,6 +559,50 @@ TEST(rules_whatif_single_pass)
 }
 
 /*
+ * A converted walk wakes up once, after its longest device time: the
+ * prediction takes the longest wait without its tail (the wake-up and
+ * return after the completion) plus the mean tail, not the longest wait
+ * with its own tail. Two single-pass callbacks with a completion source:
+ *
+ *   cb  b1         submit     done       e1         device   tail
+ *   0   1,000      1,100      1,001,100  1,001,200  1,000,000  100
+ *   1   1,002,000  1,002,100  1,502,100  1,503,000    500,000  900
+ *
+ * walk 0 .. 1,503,500: wall 1,503,500, cb_time 1,000,200 + 501,000, so
+ * overhead 2,300; oncpu 100 each; predicted = 2,300 + 200 + 1,000,000 +
+ * (100 + 900) / 2 = 1,003,000 (the longest wait with its tail would give
+ * 1,002,600; the longest tail with it, 1,003,400).
+ */
+TEST(rules_whatif_one_wakeup)
+{
+	struct fx f;
+
+	fx_init(&f);
+	walk_begin(&f, 0, TID);
+	p1_begin_dev(&f, 1000, TID, dkey(MN_DEV_OTHER, 1, OPS_ONE), subof(0),
+		     false);
+	submit(&f, 1100, TID, 0xd00);
+	done(&f, 1001100, 0xd00);
+	p1_end_sub(&f, 1001200, TID, subof(0), 1, 0, false);
+	p1_begin_dev(&f, 1002000, TID, dkey(MN_DEV_OTHER, 2, OPS_ONE),
+		     subof(1), false);
+	submit(&f, 1002100, TID, 0xd01);
+	done(&f, 1502100, 0xd01);
+	p1_end_sub(&f, 1503000, TID, subof(1), 1, 0, false);
+	walk_end(&f, 1503500, TID, 0);
+	CHECK_EQ_U64(f.nr_inv, 1);
+	if (f.nr_inv == 1) {
+		CHECK_EQ_U64(f.inv[0].callbacks[0].f.wait, 1000100);
+		CHECK_EQ_U64(f.inv[0].callbacks[0].f.tail, 100);
+		CHECK_EQ_U64(f.inv[0].callbacks[1].f.wait, 500900);
+		CHECK_EQ_U64(f.inv[0].callbacks[1].f.tail, 900);
+		CHECK_EQ_U64(f.inv[0].predicted, 1003000);
+	}
+	CHECK_EQ_U64(inv_get(&f.s, TID, 0)->predicted_ns, 1003000);
+	fx_free(&f);
+}
+
+/*
  * Without a completion source the wait is the voluntary off-CPU time in
  * the callback and its end after the last sleep (here 100 ns on CPU, 800
  * us asleep, 99.9 us from the wake-up to the return); two-pass callbacks are already converted and a walk of
