@@ -23,9 +23,10 @@
  * programs), loaded when the first such callback shows up.
  *
  * Modules loaded after the start are scanned when the loader notices them
- * (mn_loader_poll(): once a second) and their callbacks attached. A traced
- * module cannot be unloaded while mnprof runs: the kernel holds a
- * reference on it for every attached program.
+ * (mn_loader_poll(): once a second) and their callbacks attached. A module
+ * traced through fentry cannot be unloaded while mnprof runs: the kernel
+ * holds a reference on it for every attached program (kprobes hold none:
+ * they go with their module).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -291,6 +292,9 @@ static int kp_attach(struct mn_loader *l, struct fe_state *st,
 	if (!ret) {
 		link = bpf_program__attach_kprobe_opts(b, sym, NULL);
 		ret = link ? kp_keep_link(st, link) : -errno;
+		/* no exit without its entry */
+		if (ret)
+			bpf_link__destroy(st->kp_links[--st->nr_kp]);
 	}
 	if (ret == -EINVAL)	/* trace_kprobe's notrace check */
 		snprintf(why, whylen, "ftrace cannot patch it (built without its call sites, or notrace) and this kernel refuses kprobes there too (CONFIG_KPROBE_EVENTS_ON_NOTRACE is off); its walks are still measured, its callbacks not");
