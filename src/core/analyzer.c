@@ -217,6 +217,7 @@ static struct cb *cb_new(struct mn_analyzer *a, const struct mn_event *e)
 	}
 	cb->gen = ++a->next_gen;
 	if (mn_hmap_put(&a->live, cb->gen, cb, NULL)) {
+		free(cb->cookies);
 		free(cb);
 		return NULL;
 	}
