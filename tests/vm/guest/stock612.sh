@@ -28,6 +28,14 @@ $M --source tracepoint -d 1 >/dev/null 2>"$out/tp.err"
 t_eq "--source tracepoint: exit 2" "$?" 2
 t_check "... naming the patch to apply" grep -q "kernel-patch/0001-mm-mmu_notifier-add-tracepoints" "$out/tp.err"
 
+# A kernel without BTF (an empty /sys/kernel/btf hides it): the fentry
+# source cannot run, and says what is missing.
+mount -t tmpfs none /sys/kernel/btf
+$M --source fentry -d 1 >/dev/null 2>"$out/nobtf.err"
+t_eq "no kernel BTF, --source fentry: exit 2" "$?" 2
+t_check "... saying the kernel needs BTF (CONFIG_DEBUG_INFO_BTF)" grep -q "CONFIG_DEBUG_INFO_BTF" "$out/nobtf.err"
+umount /sys/kernel/btf
+
 common="--gpus 4 --latency-us 1000 --op munmap --iterations 200"
 $M --json -- sh -c "$L --json --quiet $common --mode single-pass >$out/load.json" \
 	>"$out/live.json" 2>"$out/live.err"
