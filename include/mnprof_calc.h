@@ -70,7 +70,8 @@
  * overlapping, so that the longest device time is what is left to wait
  * for in the finish pass, followed by one wake-up: the mean of the
  * measured ones (the tail of the longest wait would be the largest of N
- * draws of the wake-up delay, where a converted walk pays one). Over every single-pass callback of the walk: its
+ * draws of the wake-up delay, where a converted walk pays one). Over
+ * every single-pass callback of the walk: its
  * predicted_ns (struct mn_inv_stats); over the callbacks of one driver
  * (ops) only: that driver's what-if (struct mn_whatif), the walk with that
  * driver alone converted. A walk without single-pass callbacks predicts
