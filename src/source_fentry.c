@@ -92,42 +92,28 @@ static int fe_probe(struct mn_loader *l, char *err, size_t errlen)
 	return 0;
 }
 
-/* The template programs of a role: its pass entry and exit. */
-static void role_progs(struct mnprof_bpf *sk, enum mn_role role,
+/*
+ * The programs of a role, its pass entry and exit: the fentry/fexit
+ * templates, or with @kprobe the kprobe/kretprobe pair.
+ */
+static void role_progs(struct mnprof_bpf *sk, enum mn_role role, bool kprobe,
 		       struct bpf_program **begin, struct bpf_program **end)
 {
 	switch (role) {
 	case MN_ROLE_INVALIDATE:
-		*begin = sk->progs.fe_inv_begin;
-		*end = sk->progs.fe_inv_end;
+		*begin = kprobe ? sk->progs.kp_inv_begin : sk->progs.fe_inv_begin;
+		*end = kprobe ? sk->progs.kp_inv_end : sk->progs.fe_inv_end;
 		break;
 	case MN_ROLE_START:
-		*begin = sk->progs.fe_start_begin;
-		*end = sk->progs.fe_start_end;
+		*begin = kprobe ? sk->progs.kp_start_begin :
+				  sk->progs.fe_start_begin;
+		*end = kprobe ? sk->progs.kp_start_end : sk->progs.fe_start_end;
 		break;
 	default:
-		*begin = sk->progs.fe_finish_begin;
-		*end = sk->progs.fe_finish_end;
-		break;
-	}
-}
-
-/* The kprobe fallback's programs of a role. */
-static void role_kprogs(struct mnprof_bpf *sk, enum mn_role role,
-			struct bpf_program **begin, struct bpf_program **end)
-{
-	switch (role) {
-	case MN_ROLE_INVALIDATE:
-		*begin = sk->progs.kp_inv_begin;
-		*end = sk->progs.kp_inv_end;
-		break;
-	case MN_ROLE_START:
-		*begin = sk->progs.kp_start_begin;
-		*end = sk->progs.kp_start_end;
-		break;
-	default:
-		*begin = sk->progs.kp_finish_begin;
-		*end = sk->progs.kp_finish_end;
+		*begin = kprobe ? sk->progs.kp_finish_begin :
+				  sk->progs.fe_finish_begin;
+		*end = kprobe ? sk->progs.kp_finish_end :
+				sk->progs.fe_finish_end;
 		break;
 	}
 }
@@ -188,7 +174,7 @@ static int role_load(struct mn_loader *l, struct fe_state *st,
 		return r->tmpl ? 0 : -EINVAL;
 	inst = instance_open(l, &ret);
 	if (inst) {
-		role_progs(inst, role, &b, &e);
+		role_progs(inst, role, false, &b, &e);
 		bpf_program__set_autoload(b, true);
 		bpf_program__set_autoload(e, true);
 		ret = bpf_program__set_attach_target(b, 0, t->func);
@@ -224,7 +210,7 @@ static int role_kp_load(struct mn_loader *l, struct fe_state *st,
 		return r->kp ? 0 : -EINVAL;
 	inst = instance_open(l, &ret);
 	if (inst) {
-		role_kprogs(inst, role, &b, &e);
+		role_progs(inst, role, true, &b, &e);
 		bpf_program__set_autoload(b, true);
 		bpf_program__set_autoload(e, true);
 		ret = mnprof_bpf__load(inst);
@@ -277,7 +263,7 @@ static int kp_attach(struct mn_loader *l, struct fe_state *st,
 		snprintf(why, whylen, "ftrace cannot patch it (built without its call sites, or notrace) and the kprobe programs did not load");
 		return ret;
 	}
-	role_kprogs(st->roles[t->role].kp, t->role, &b, &e);
+	role_progs(st->roles[t->role].kp, t->role, true, &b, &e);
 	/*
 	 * By name: the kernel looks it up in kallsyms, modules included, and
 	 * refuses a name that is not unique; then MOD:SYM (legacy kprobes).
@@ -317,7 +303,7 @@ static void attach_target(struct mn_loader *l, struct fe_state *st,
 		return;
 	}
 	fd = mn_kbtf_module_fd(l->kbtf, t->module[0] ? t->module : NULL);
-	role_progs(st->roles[t->role].tmpl, t->role, &b, &e);
+	role_progs(st->roles[t->role].tmpl, t->role, false, &b, &e);
 	if (fd < 0) {
 		ret = fd;
 		snprintf(why, sizeof(why), "no BTF object: %s", strerror(-fd));
@@ -468,7 +454,7 @@ static int fe_prepare(struct mn_loader *l, char *err, size_t errlen)
 
 		if (r->tmpl)
 			continue;
-		role_progs(sk, t->role, &b, &e);
+		role_progs(sk, t->role, false, &b, &e);
 		if (bpf_program__set_attach_target(b, 0, t->func) ||
 		    bpf_program__set_attach_target(e, 0, t->func))
 			continue;	/* attach_target() says why */
