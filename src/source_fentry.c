@@ -50,12 +50,14 @@ static const char *const bracket[] = {
 	"__mmu_notifier_release",
 };
 
+/*
+ * Where a role's programs are loaded, per kind: [false] the fentry/fexit
+ * templates, [true] the kprobe pair.
+ */
 struct fe_role {
-	struct mnprof_bpf *tmpl;	/* where the loaded template is */
-	struct mnprof_bpf *inst;	/* a second instance of ours, if any */
-	bool failed;			/* loading it failed: role not traced */
-	struct mnprof_bpf *kp;		/* the kprobe pair's instance */
-	bool kp_failed;
+	struct mnprof_bpf *at[2];	/* the instance holding them */
+	struct mnprof_bpf *own[2];	/* instances of ours (not the loader's) */
+	bool failed[2];			/* loading failed: role not traced */
 };
 
 struct fe_state {
@@ -161,69 +163,52 @@ static void role_load_failed(struct mn_loader *l, enum mn_role role,
 		l->opts.verbose ? "" : " (run with -v for libbpf's log)");
 }
 
-/* Load the template instance of @role, verified for function @t. */
-static int role_load(struct mn_loader *l, struct fe_state *st,
-		     enum mn_role role, const struct mn_target *t)
+/*
+ * The instance holding @role's programs, loaded the first time: the
+ * fentry/fexit templates verified for function @t, or with @kprobe the
+ * kprobe pair. NULL when loading failed (said once).
+ */
+static struct mnprof_bpf *role_instance(struct mn_loader *l,
+					struct fe_state *st, enum mn_role role,
+					bool kprobe, const struct mn_target *t)
 {
 	struct fe_role *r = &st->roles[role];
 	struct bpf_program *b, *e;
 	struct mnprof_bpf *inst;
 	int ret;
 
-	if (r->tmpl || r->failed)
-		return r->tmpl ? 0 : -EINVAL;
+	if (r->at[kprobe] || r->failed[kprobe])
+		return r->at[kprobe];
 	inst = instance_open(l, &ret);
 	if (inst) {
-		role_progs(inst, role, false, &b, &e);
+		role_progs(inst, role, kprobe, &b, &e);
 		bpf_program__set_autoload(b, true);
 		bpf_program__set_autoload(e, true);
-		ret = bpf_program__set_attach_target(b, 0, t->func);
-		if (!ret)
-			ret = bpf_program__set_attach_target(e, 0, t->func);
+		if (!kprobe) {
+			ret = bpf_program__set_attach_target(b, 0, t->func);
+			if (!ret)
+				ret = bpf_program__set_attach_target(e, 0,
+								     t->func);
+		}
 		if (!ret)
 			ret = mnprof_bpf__load(inst);
 	}
 	if (ret) {
 		mnprof_bpf__destroy(inst);
-		r->failed = true;
-		role_load_failed(l, role, "fentry", ret);
-		return ret;
+		r->failed[kprobe] = true;
+		role_load_failed(l, role, kprobe ? "kprobe" : "fentry", ret);
+		return NULL;
 	}
-	r->inst = inst;
-	r->tmpl = inst;
-	mn_loader_vlog(l, "fentry: %s template loaded (verified for %s%s%s)",
-		       mn_role_name(role), t->func, t->module[0] ? " in " : "",
-		       t->module);
-	return 0;
-}
-
-/* Load the kprobe pair of @role, once. */
-static int role_kp_load(struct mn_loader *l, struct fe_state *st,
-			enum mn_role role)
-{
-	struct fe_role *r = &st->roles[role];
-	struct bpf_program *b, *e;
-	struct mnprof_bpf *inst;
-	int ret;
-
-	if (r->kp || r->kp_failed)
-		return r->kp ? 0 : -EINVAL;
-	inst = instance_open(l, &ret);
-	if (inst) {
-		role_progs(inst, role, true, &b, &e);
-		bpf_program__set_autoload(b, true);
-		bpf_program__set_autoload(e, true);
-		ret = mnprof_bpf__load(inst);
-	}
-	if (ret) {
-		mnprof_bpf__destroy(inst);
-		r->kp_failed = true;
-		role_load_failed(l, role, "kprobe", ret);
-		return ret;
-	}
-	r->kp = inst;
-	mn_loader_vlog(l, "kprobe: %s programs loaded", mn_role_name(role));
-	return 0;
+	r->at[kprobe] = inst;
+	r->own[kprobe] = inst;
+	if (kprobe)
+		mn_loader_vlog(l, "kprobe: %s programs loaded",
+			       mn_role_name(role));
+	else
+		mn_loader_vlog(l, "fentry: %s template loaded (verified for %s%s%s)",
+			       mn_role_name(role), t->func,
+			       t->module[0] ? " in " : "", t->module);
+	return inst;
 }
 
 static int kp_keep_link(struct fe_state *st, struct bpf_link *link)
@@ -255,15 +240,16 @@ static int kp_attach(struct mn_loader *l, struct fe_state *st,
 	LIBBPF_OPTS(bpf_kprobe_opts, ret_opts, .retprobe = true);
 	struct bpf_program *b, *e;
 	struct bpf_link *link;
+	struct mnprof_bpf *inst;
 	char sym[sizeof(t->module) + sizeof(t->func) + 1];
 	int ret;
 
-	ret = role_kp_load(l, st, t->role);
-	if (ret) {
+	inst = role_instance(l, st, t->role, true, t);
+	if (!inst) {
 		snprintf(why, whylen, "ftrace cannot patch it (built without its call sites, or notrace) and the kprobe programs did not load");
-		return ret;
+		return -EINVAL;
 	}
-	role_progs(st->roles[t->role].kp, t->role, true, &b, &e);
+	role_progs(inst, t->role, true, &b, &e);
 	/*
 	 * By name: the kernel looks it up in kallsyms, modules included, and
 	 * refuses a name that is not unique; then MOD:SYM (legacy kprobes).
@@ -295,15 +281,17 @@ static void attach_target(struct mn_loader *l, struct fe_state *st,
 			  const struct mn_target *t)
 {
 	struct bpf_program *b, *e;
+	struct mnprof_bpf *inst;
 	char why[300];
 	int fd, ret;
 
-	if (role_load(l, st, t->role, t)) {
+	inst = role_instance(l, st, t->role, false, t);
+	if (!inst) {
 		st->failed++;
 		return;
 	}
 	fd = mn_kbtf_module_fd(l->kbtf, t->module[0] ? t->module : NULL);
-	role_progs(st->roles[t->role].tmpl, t->role, false, &b, &e);
+	role_progs(inst, t->role, false, &b, &e);
 	if (fd < 0) {
 		ret = fd;
 		snprintf(why, sizeof(why), "no BTF object: %s", strerror(-fd));
@@ -452,7 +440,7 @@ static int fe_prepare(struct mn_loader *l, char *err, size_t errlen)
 		struct fe_role *r = &st->roles[t->role];
 		struct bpf_program *b, *e;
 
-		if (r->tmpl)
+		if (r->at[false])
 			continue;
 		role_progs(sk, t->role, false, &b, &e);
 		if (bpf_program__set_attach_target(b, 0, t->func) ||
@@ -460,7 +448,7 @@ static int fe_prepare(struct mn_loader *l, char *err, size_t errlen)
 			continue;	/* attach_target() says why */
 		bpf_program__set_autoload(b, true);
 		bpf_program__set_autoload(e, true);
-		r->tmpl = sk;
+		r->at[false] = sk;
 	}
 	return 0;
 }
@@ -522,8 +510,8 @@ static void fe_close(struct mn_loader *l)
 		bpf_link__destroy(st->kp_links[i]);
 	free(st->kp_links);
 	for (i = 0; i < MN_ROLE_NR; i++) {
-		mnprof_bpf__destroy(st->roles[i].inst);
-		mnprof_bpf__destroy(st->roles[i].kp);
+		mnprof_bpf__destroy(st->roles[i].own[false]);
+		mnprof_bpf__destroy(st->roles[i].own[true]);
 	}
 	for (i = 0; i < st->nr_known; i++)
 		free(st->known[i]);
