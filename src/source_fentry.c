@@ -142,6 +142,7 @@ static struct mnprof_bpf *instance_open(struct mn_loader *l, int *ret)
 		*ret = -errno;
 		return NULL;
 	}
+	*ret = 0;
 	bpf_object__for_each_map(m, inst->obj) {
 		mine = bpf_object__find_map_by_name(l->skel->obj,
 						    bpf_map__name(m));
