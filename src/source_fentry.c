@@ -55,8 +55,8 @@ static const char *const bracket[] = {
  * templates, [true] the kprobe pair.
  */
 struct fe_role {
-	struct mnprof_bpf *at[2];	/* the instance holding them */
-	struct mnprof_bpf *own[2];	/* instances of ours (not the loader's) */
+	struct mnprof_bpf *at[2];	/* the instance holding them: ours, or
+					 * the loader's own (l->skel) */
 	bool failed[2];			/* loading failed: role not traced */
 };
 
@@ -120,6 +120,30 @@ static void role_progs(struct mnprof_bpf *sk, enum mn_role role, bool kprobe,
 	}
 }
 
+/*
+ * Turn on @role's programs in @sk, the fentry/fexit templates aimed at
+ * @t's function (autoload only once both targets are set), or with
+ * @kprobe the kprobe pair.
+ */
+static int role_enable(struct mnprof_bpf *sk, enum mn_role role, bool kprobe,
+		       const struct mn_target *t)
+{
+	struct bpf_program *b, *e;
+	int ret;
+
+	role_progs(sk, role, kprobe, &b, &e);
+	if (!kprobe) {
+		ret = bpf_program__set_attach_target(b, 0, t->func);
+		if (!ret)
+			ret = bpf_program__set_attach_target(e, 0, t->func);
+		if (ret)
+			return ret;
+	}
+	bpf_program__set_autoload(b, true);
+	bpf_program__set_autoload(e, true);
+	return 0;
+}
+
 static void set_autoload_all(struct bpf_object *obj, bool on)
 {
 	struct bpf_program *p;
@@ -174,7 +198,6 @@ static struct mnprof_bpf *role_instance(struct mn_loader *l,
 					bool kprobe, const struct mn_target *t)
 {
 	struct fe_role *r = &st->roles[role];
-	struct bpf_program *b, *e;
 	struct mnprof_bpf *inst;
 	int ret;
 
@@ -182,15 +205,7 @@ static struct mnprof_bpf *role_instance(struct mn_loader *l,
 		return r->at[kprobe];
 	inst = instance_open(l, &ret);
 	if (inst) {
-		role_progs(inst, role, kprobe, &b, &e);
-		bpf_program__set_autoload(b, true);
-		bpf_program__set_autoload(e, true);
-		if (!kprobe) {
-			ret = bpf_program__set_attach_target(b, 0, t->func);
-			if (!ret)
-				ret = bpf_program__set_attach_target(e, 0,
-								     t->func);
-		}
+		ret = role_enable(inst, role, kprobe, t);
 		if (!ret)
 			ret = mnprof_bpf__load(inst);
 	}
@@ -201,7 +216,6 @@ static struct mnprof_bpf *role_instance(struct mn_loader *l,
 		return NULL;
 	}
 	r->at[kprobe] = inst;
-	r->own[kprobe] = inst;
 	if (kprobe)
 		mn_loader_vlog(l, "kprobe: %s programs loaded",
 			       mn_role_name(role));
@@ -439,16 +453,11 @@ static int fe_prepare(struct mn_loader *l, char *err, size_t errlen)
 	for (i = 0; i < st->nr_found; i++) {
 		const struct mn_target *t = &st->found[i];
 		struct fe_role *r = &st->roles[t->role];
-		struct bpf_program *b, *e;
 
 		if (r->at[false])
 			continue;
-		role_progs(sk, t->role, false, &b, &e);
-		if (bpf_program__set_attach_target(b, 0, t->func) ||
-		    bpf_program__set_attach_target(e, 0, t->func))
+		if (role_enable(sk, t->role, false, t))
 			continue;	/* attach_target() says why */
-		bpf_program__set_autoload(b, true);
-		bpf_program__set_autoload(e, true);
 		r->at[false] = sk;
 	}
 	return 0;
@@ -511,8 +520,11 @@ static void fe_close(struct mn_loader *l)
 		bpf_link__destroy(st->kp_links[i]);
 	free(st->kp_links);
 	for (i = 0; i < MN_ROLE_NR; i++) {
-		mnprof_bpf__destroy(st->roles[i].own[false]);
-		mnprof_bpf__destroy(st->roles[i].own[true]);
+		struct fe_role *r = &st->roles[i];
+
+		if (r->at[false] != l->skel)
+			mnprof_bpf__destroy(r->at[false]);
+		mnprof_bpf__destroy(r->at[true]);
 	}
 	for (i = 0; i < st->nr_known; i++)
 		free(st->known[i]);
